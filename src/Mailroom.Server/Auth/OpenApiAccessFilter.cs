@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mailroom.Server.Protocol;
+using Microsoft.Net.Http.Headers;
+
+namespace Mailroom.Server.Auth;
+
+/// <summary>
+/// Guards every /openapi/* call (PROTOCOL.md §2.2, §8): reads its parameters, accepts any valid
+/// token among the Authorization header and access_token parameters, enforces the enterprise's
+/// allowed addresses and rate limit, turns faults into internal_error, and logs every refusal.
+/// </summary>
+internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate rates, OperationLog operations, ILogger<OpenApiAccessFilter> logger) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var read = await ProtocolRequests.ReadAsync(http, ProtocolRequests.EndpointName(http));
+        var request = http.GetApiRequest();
+        object? result;
+        try
+        {
+            result = read.Error is { } readError ? ProtocolResults.Error(readError) : await AuthorizeAndRunAsync(context, next, request);
+            if (result is IResult answer)
+            {
+                // Run the answer here so that a refusal is known before the log is written.
+                await answer.ExecuteAsync(http);
+                result = EmptyHttpResult.Instance;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+        {
+            LogFault(logger, e, request.Endpoint, http.TraceIdentifier);
+            var error = ProtocolErrors.Internal(http.TraceIdentifier);
+            if (!http.Response.HasStarted)
+            {
+                await ProtocolResults.WriteErrorAsync(http, error);
+            }
+
+            request.MarkRefused(error);
+            result = EmptyHttpResult.Instance;
+        }
+
+        if (request.RefusedWith is { } refusal && !request.Recorded)
+        {
+            await operations.RecordRefusalAsync(request, refusal);
+        }
+
+        return result;
+    }
+
+    private async ValueTask<object?> AuthorizeAndRunAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, ApiRequest request)
+    {
+        var check = Authenticate(context.HttpContext, request);
+        if (check.Verdict != TokenVerdict.Valid)
+        {
+            return ProtocolResults.Error(check.Verdict == TokenVerdict.ApiDisabled ? ProtocolErrors.ApiDisabled : ProtocolErrors.InvalidToken);
+        }
+
+        var client = check.Client!;
+        request.Caller = new ApiCaller(client.EnterpriseId, client.Key, client.ClientId);
+        if (!client.Allows(request.Source))
+        {
+            return ProtocolResults.Error(ProtocolErrors.AddressBlocked);
+        }
+
+        if (rates.Take(client.Key, client.RateLimit) is { } wait)
+        {
+            return ProtocolResults.Error(ProtocolErrors.RateExceeded, wait);
+        }
+
+        return await next(context);
+    }
+
+    // Any candidate may carry the valid token: "Bearer <t>" with any casing and spacing, or an
+    // access_token parameter in the query, form or multipart body (§2.2, §9).
+    private TokenCheck Authenticate(HttpContext http, ApiRequest request)
+    {
+        var best = TokenCheck.Invalid;
+        foreach (var header in http.Request.Headers[HeaderNames.Authorization])
+        {
+            var value = (header ?? "").AsSpan().Trim();
+            var space = value.IndexOfAny(' ', '\t');
+            if (space > 0)
+            {
+                best = Better(best, tokens.Check(value[(space + 1)..].Trim()));
+            }
+        }
+
+        foreach (var candidate in request.Parameters.GetAll("access_token"))
+        {
+            best = Better(best, tokens.Check(candidate));
+        }
+
+        return best;
+    }
+
+    private static TokenCheck Better(TokenCheck a, TokenCheck b) => b.Verdict > a.Verdict ? b : a;
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Open-protocol call {Endpoint} failed (reference {CorrelationId})")]
+    private static partial void LogFault(ILogger logger, Exception exception, string endpoint, string correlationId);
+}

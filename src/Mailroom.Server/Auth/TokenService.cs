@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Mailroom.Server.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace Mailroom.Server.Auth;
+
+/// <summary>
+/// Issues and checks access tokens (PROTOCOL.md §4). A token is self-contained and signed:
+/// client, token generation, expiry and a random nonce, with an HMAC-SHA256 tag under a server key
+/// kept (encrypted) in the database, so every node and every restart accepts it and checking one
+/// reads no database. Regenerating the key or switching the API off moves the client to a new
+/// generation, which voids every earlier token at once.
+/// </summary>
+internal sealed class TokenService(IDatabase database, IDataProtectionProvider protection, ClientRegistry registry, TimeProvider time, IOptions<AuthOptions> options)
+{
+    private const string SigningKeyName = "token-signing-key";
+    private const byte Format = 1;
+    private const int PayloadLength = 1 + 8 + 8 + 8 + 8;
+    private const int TagLength = 16;
+
+    private byte[]? _signingKey;
+
+    public long LifetimeSeconds => options.Value.TokenLifetimeSeconds;
+
+    /// <summary>Loads (or on first start creates) the signing key.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var protector = protection.CreateProtector("Mailroom.TokenSigningKey");
+        var candidate = protector.Protect(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var stored = await database.WriteAsync(
+            async session => Protocol.Result<string>.Ok(await SecretStore.GetOrAddAsync(session, SigningKeyName, candidate)),
+            operation: null,
+            cancellationToken);
+        _signingKey = Convert.FromBase64String(protector.Unprotect(stored.Value!));
+    }
+
+    public string Issue(ClientState client)
+    {
+        Span<byte> token = stackalloc byte[PayloadLength + TagLength];
+        token[0] = Format;
+        BinaryPrimitives.WriteInt64LittleEndian(token[1..], client.Key);
+        BinaryPrimitives.WriteInt64LittleEndian(token[9..], client.TokenGeneration);
+        BinaryPrimitives.WriteInt64LittleEndian(token[17..], time.GetUtcNow().ToUnixTimeSeconds() + LifetimeSeconds);
+        RandomNumberGenerator.Fill(token.Slice(25, 8));
+        Sign(token[..PayloadLength], token[PayloadLength..]);
+        return WebEncoders.Base64UrlEncode(token);
+    }
+
+    /// <summary>The token's client when it is genuine, unexpired and of the client's current generation.</summary>
+    public TokenCheck Check(ReadOnlySpan<char> candidate)
+    {
+        Span<byte> token = stackalloc byte[PayloadLength + TagLength + 3];
+        if (candidate.Length is < 10 or > 80 || !TryDecode(candidate, token, out var length) || length != PayloadLength + TagLength || token[0] != Format)
+        {
+            return TokenCheck.Invalid;
+        }
+
+        Span<byte> tag = stackalloc byte[TagLength];
+        Sign(token[..PayloadLength], tag);
+        if (!CryptographicOperations.FixedTimeEquals(tag, token.Slice(PayloadLength, TagLength)))
+        {
+            return TokenCheck.Invalid;
+        }
+
+        var client = registry.ByKey(BinaryPrimitives.ReadInt64LittleEndian(token[1..]));
+        if (client is null)
+        {
+            return TokenCheck.Invalid;
+        }
+
+        if (!client.ApiEnabled)
+        {
+            return new TokenCheck(client, TokenVerdict.ApiDisabled);
+        }
+
+        var generation = BinaryPrimitives.ReadInt64LittleEndian(token[9..]);
+        var expires = BinaryPrimitives.ReadInt64LittleEndian(token[17..]);
+        return generation == client.TokenGeneration && expires > time.GetUtcNow().ToUnixTimeSeconds()
+            ? new TokenCheck(client, TokenVerdict.Valid)
+            : TokenCheck.Invalid;
+    }
+
+    private static bool TryDecode(ReadOnlySpan<char> text, Span<byte> into, out int length)
+    {
+        length = 0;
+        Span<char> padded = stackalloc char[84];
+        var n = text.Length;
+        for (var i = 0; i < n; i++)
+        {
+            padded[i] = text[i] switch { '-' => '+', '_' => '/', var c => c };
+        }
+
+        while (n % 4 != 0)
+        {
+            padded[n++] = '=';
+        }
+
+        return Convert.TryFromBase64Chars(padded[..n], into, out length);
+    }
+
+    private void Sign(ReadOnlySpan<byte> payload, Span<byte> tag)
+    {
+        var key = _signingKey ?? throw new InvalidOperationException("The token service has not been initialized.");
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(key, payload, full);
+        full[..TagLength].CopyTo(tag);
+    }
+}
+
+internal enum TokenVerdict
+{
+    Invalid,
+    ApiDisabled,
+    Valid,
+}
+
+/// <summary>The outcome of checking a token.</summary>
+internal readonly record struct TokenCheck(ClientState? Client, TokenVerdict Verdict)
+{
+    public static TokenCheck Invalid => new(null, TokenVerdict.Invalid);
+}

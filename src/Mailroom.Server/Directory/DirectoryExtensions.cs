@@ -1,0 +1,11 @@
+namespace Mailroom.Server.Directory;
+
+internal static class DirectoryExtensions
+{
+    public static IServiceCollection AddDirectory(this IServiceCollection services)
+    {
+        services.AddSingleton<DirectoryVersions>();
+        services.AddSingleton<MemberService>();
+        return services;
+    }
+}

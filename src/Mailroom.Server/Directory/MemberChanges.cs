@@ -1,0 +1,35 @@
+using Mailroom.Server.Storage;
+
+namespace Mailroom.Server.Directory;
+
+/// <summary>
+/// Records the member changes of one call (PROTOCOL.md §6.1). The first change takes the call's
+/// version from the database; every change of the call shares it. Nothing is taken when nothing
+/// changes, and a refused call rolls the version back with everything else.
+/// </summary>
+internal sealed class MemberChanges(StoreSession session, long enterpriseId, TimeProvider time, DirectoryVersions versions)
+{
+    public const int Delete = 1;
+    public const int Add = 2;
+    public const int Modify = 3;
+
+    private long _version;
+
+    /// <summary>The call's version, taken on first use.</summary>
+    public async Task<long> VersionAsync()
+    {
+        if (_version == 0)
+        {
+            _version = await EnterpriseStore.NextVersionAsync(session, enterpriseId, time.GetUtcNow());
+            var version = _version;
+            session.AfterCommit(() => versions.Publish(enterpriseId, version));
+        }
+
+        return _version;
+    }
+
+    public async Task RecordAsync(string address, int action)
+    {
+        await ChangeLogStore.RecordAsync(session, enterpriseId, await VersionAsync(), address, action);
+    }
+}

@@ -1,0 +1,21 @@
+using Mailroom.Server.Admin;
+using Mailroom.Server.Auth;
+using Mailroom.Server.Directory;
+using Mailroom.Server.Protocol;
+using Mailroom.Server.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddProtocol();
+builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddDirectory();
+builder.Services.AddAuth(builder.Configuration);
+builder.Services.AddAdmin(builder.Configuration);
+
+var app = builder.Build();
+app.MapTokens();
+app.MapDirectory().RequireOpenApiAccess();
+app.MapUnknownPaths();
+app.Run();
+
+/// <summary>The server's entry point; public so tests can host it.</summary>
+public partial class Program;

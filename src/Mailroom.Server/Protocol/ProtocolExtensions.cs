@@ -1,0 +1,22 @@
+namespace Mailroom.Server.Protocol;
+
+internal static class ProtocolExtensions
+{
+    public static WebApplicationBuilder AddProtocol(this WebApplicationBuilder builder)
+    {
+        var limits = builder.Configuration.GetSection(ProtocolLimits.Section);
+        builder.Services.AddOptions<ProtocolLimits>().Bind(limits);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = (limits.Get<ProtocolLimits>() ?? new ProtocolLimits()).MaxBodyBytes;
+        });
+        return builder;
+    }
+
+    /// <summary>Unknown paths get the protocol's error body with HTTP 404 (PROTOCOL.md §3).</summary>
+    public static IEndpointConventionBuilder MapUnknownPaths(this IEndpointRouteBuilder routes) =>
+        routes.MapFallback((HttpContext http) => ProtocolResults.WriteErrorAsync(http, ProtocolErrors.UnknownPath));
+}

@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Mailroom.Server.Protocol;
+
+/// <summary>
+/// Reads a request's parameters from its query string and body (PROTOCOL.md §2.1): multipart when
+/// labelled so, a JSON object when the body starts with '{', otherwise a urlencoded form whatever
+/// the Content-Type says.
+/// </summary>
+internal static class RequestParameterReader
+{
+    public static async Task<Result<RequestParameters>> ReadAsync(HttpRequest request, ProtocolLimits limits, CancellationToken cancellationToken)
+    {
+        var parameters = new RequestParameters();
+        var query = request.QueryString.Value;
+        if (!string.IsNullOrEmpty(query)
+            && !FormDecoder.TryDecode(Encoding.UTF8.GetBytes(query[1..]), parameters.AddQuery))
+        {
+            return ProtocolErrors.NotUtf8;
+        }
+
+        if (request.ContentLength > limits.MaxBodyBytes)
+        {
+            return ProtocolErrors.BodyTooLarge;
+        }
+
+        var bodyResult = request.HasFormContentType && IsMultipart(request.ContentType)
+            ? await ReadMultipartAsync(request, parameters, cancellationToken)
+            : await ReadBodyAsync(request, parameters, limits.MaxBodyBytes, cancellationToken);
+        if (bodyResult is not null)
+        {
+            return bodyResult;
+        }
+
+        return parameters.Count > limits.MaxParameters ? ProtocolErrors.TooManyParameters : parameters;
+    }
+
+    private static bool IsMultipart(string? contentType) =>
+        contentType is not null && contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<ProtocolError?> ReadMultipartAsync(HttpRequest request, RequestParameters parameters, CancellationToken cancellationToken)
+    {
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ProtocolErrors.BodyTooLarge;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or DecoderFallbackException)
+        {
+            return ProtocolErrors.UnreadableBody;
+        }
+
+        foreach (var (name, values) in form)
+        {
+            foreach (var value in values)
+            {
+                parameters.AddBody(name, value ?? "");
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<ProtocolError?> ReadBodyAsync(HttpRequest request, RequestParameters parameters, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes)
+                    {
+                        return ProtocolErrors.BodyTooLarge;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                int read;
+                try
+                {
+                    read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                }
+                catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+                {
+                    return ProtocolErrors.BodyTooLarge;
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > maxBytes)
+                {
+                    return ProtocolErrors.BodyTooLarge;
+                }
+            }
+
+            return Parse(buffer.AsSpan(0, length), parameters);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ProtocolError? Parse(ReadOnlySpan<byte> body, RequestParameters parameters)
+    {
+        var content = body;
+        if (content.StartsWith("\uFEFF"u8))
+        {
+            content = content[3..];
+        }
+
+        content = content.TrimStart(" \t\r\n"u8);
+        if (content.IsEmpty)
+        {
+            return null;
+        }
+
+        if (content[0] == '{')
+        {
+            return ParseJson(content, parameters);
+        }
+
+        return FormDecoder.TryDecode(content.TrimEnd(" \t\r\n"u8), parameters.AddBody) ? null : ProtocolErrors.NotUtf8;
+    }
+
+    // A flat object: string, number, bool or null values, or arrays of those (§2.1).
+    private static ProtocolError? ParseJson(ReadOnlySpan<byte> json, RequestParameters parameters)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 3, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return ProtocolErrors.UnreadableBody;
+            }
+
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var name = reader.GetString() ?? "";
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (!TryScalar(ref reader, out var item))
+                        {
+                            return ProtocolErrors.UnreadableBody;
+                        }
+
+                        if (item is not null)
+                        {
+                            parameters.AddBody(name, item);
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (!TryScalar(ref reader, out var value))
+                {
+                    return ProtocolErrors.UnreadableBody;
+                }
+
+                if (value is not null)
+                {
+                    parameters.AddBody(name, value);
+                }
+            }
+
+            reader.Read();
+            return reader.BytesConsumed == json.Length || json[(int)reader.BytesConsumed..].Trim(" \t\r\n"u8).IsEmpty
+                ? null
+                : ProtocolErrors.UnreadableBody;
+        }
+        catch (JsonException)
+        {
+            return ProtocolErrors.UnreadableBody;
+        }
+        catch (InvalidOperationException)
+        {
+            return ProtocolErrors.UnreadableBody;
+        }
+    }
+
+    private static bool TryScalar(ref Utf8JsonReader reader, out string? value)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                value = reader.GetString();
+                return true;
+            case JsonTokenType.Number:
+                value = Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+                return true;
+            case JsonTokenType.True:
+                value = "1";
+                return true;
+            case JsonTokenType.False:
+                value = "0";
+                return true;
+            case JsonTokenType.Null:
+                value = null;
+                return true;
+            default:
+                value = null;
+                return false;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+-- Mailroom schema. Portable SQL (SQLite and PostgreSQL); every statement is idempotent.
+-- Addresses are stored in lower case; domains belong to exactly one enterprise, so an address is
+-- unique across the whole database.
+
+CREATE TABLE IF NOT EXISTS enterprises (
+    id                INTEGER PRIMARY KEY,
+    name              TEXT    NOT NULL,
+    -- The directory version (PROTOCOL.md §6.1): next = max(now ms, version + 1).
+    version           BIGINT  NOT NULL,
+    -- Comma-separated IPs/CIDRs allowed to call the open protocol; '' = any (§8).
+    allowed_addresses TEXT    NOT NULL DEFAULT '',
+    -- Requests per second per client; 0 = unlimited.
+    rate_limit        INTEGER NOT NULL DEFAULT 0,
+    created_at        BIGINT  NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS domains (
+    name          TEXT    PRIMARY KEY,
+    enterprise_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS domains_by_enterprise ON domains (enterprise_id);
+
+-- The open-protocol client of an enterprise: client_id is its administrator account.
+CREATE TABLE IF NOT EXISTS clients (
+    id               INTEGER PRIMARY KEY,
+    enterprise_id    INTEGER NOT NULL UNIQUE,
+    client_id        TEXT    NOT NULL UNIQUE,
+    -- The interface key, encrypted with ASP.NET Core Data Protection so the console can reveal it.
+    secret_protected TEXT    NOT NULL,
+    -- SHA-256 of the key, compared in constant time when a token is requested.
+    secret_hash      BLOB    NOT NULL,
+    -- Bumped on key regeneration: tokens carry the generation they were issued under.
+    token_generation INTEGER NOT NULL DEFAULT 1,
+    api_enabled      INTEGER NOT NULL DEFAULT 1,
+    created_at       BIGINT  NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS members (
+    id              INTEGER PRIMARY KEY,
+    enterprise_id   INTEGER NOT NULL,
+    address         TEXT    NOT NULL UNIQUE,
+    name            TEXT    NOT NULL,
+    gender          INTEGER NOT NULL DEFAULT 0,
+    position        TEXT    NOT NULL DEFAULT '',
+    tel             TEXT    NOT NULL DEFAULT '',
+    mobile          TEXT    NOT NULL DEFAULT '',
+    ext_id          TEXT    NOT NULL DEFAULT '',
+    password_hash   TEXT    NOT NULL,
+    -- 1 enabled, 2 disabled.
+    open_type       INTEGER NOT NULL DEFAULT 1,
+    -- Mandatory second factor (user/openwxtoken).
+    second_factor   INTEGER NOT NULL DEFAULT 0,
+    unread_count    INTEGER NOT NULL DEFAULT 0,
+    -- Version of the member's last change, so user/list Ver=0 reads members in change order.
+    changed_version BIGINT  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS members_by_enterprise ON members (enterprise_id, changed_version);
+
+-- Slave aliases of members.
+CREATE TABLE IF NOT EXISTS member_aliases (
+    address       TEXT    PRIMARY KEY,
+    member_id     INTEGER NOT NULL,
+    enterprise_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS member_aliases_by_member ON member_aliases (member_id);
+
+-- Departments form a tree below the enterprise root; parent_id 0 is the root.
+CREATE TABLE IF NOT EXISTS departments (
+    id            INTEGER PRIMARY KEY,
+    enterprise_id INTEGER NOT NULL,
+    parent_id     INTEGER NOT NULL,
+    name          TEXT    NOT NULL,
+    UNIQUE (enterprise_id, parent_id, name)
+);
+
+-- A member with no row here is in the root.
+CREATE TABLE IF NOT EXISTS member_departments (
+    member_id     INTEGER NOT NULL,
+    department_id INTEGER NOT NULL,
+    PRIMARY KEY (member_id, department_id)
+);
+CREATE INDEX IF NOT EXISTS member_departments_by_department ON member_departments (department_id);
+
+CREATE TABLE IF NOT EXISTS mail_groups (
+    id            INTEGER PRIMARY KEY,
+    enterprise_id INTEGER NOT NULL,
+    address       TEXT    NOT NULL UNIQUE,
+    name          TEXT    NOT NULL,
+    -- all | inner | group | list (PROTOCOL.md §6.9).
+    status        TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mail_groups_by_enterprise ON mail_groups (enterprise_id);
+
+CREATE TABLE IF NOT EXISTS mail_group_members (
+    group_id  INTEGER NOT NULL,
+    member_id INTEGER NOT NULL,
+    PRIMARY KEY (group_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS mail_group_members_by_member ON mail_group_members (member_id);
+
+CREATE TABLE IF NOT EXISTS mail_group_allow_list (
+    group_id  INTEGER NOT NULL,
+    member_id INTEGER NOT NULL,
+    PRIMARY KEY (group_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS mail_group_allow_list_by_member ON mail_group_allow_list (member_id);
+
+-- Every member change (PROTOCOL.md §6.1); seq orders changes within one version.
+CREATE TABLE IF NOT EXISTS member_changes (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    enterprise_id INTEGER NOT NULL,
+    version       BIGINT  NOT NULL,
+    address       TEXT    NOT NULL,
+    -- 1 DEL, 2 ADD, 3 MOD.
+    action        INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS member_changes_by_version ON member_changes (enterprise_id, version);
+
+-- Single-use login keys of mail/authkey (PROTOCOL.md §7.3); only their SHA-256 is kept.
+CREATE TABLE IF NOT EXISTS authkeys (
+    key_hash   BLOB    PRIMARY KEY,
+    client_key INTEGER NOT NULL,
+    member_id  INTEGER NOT NULL,
+    expires_at BIGINT  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS authkeys_by_member ON authkeys (member_id);
+CREATE INDEX IF NOT EXISTS authkeys_by_client ON authkeys (client_key);
+
+-- The operation log (操作记录, PROTOCOL.md §8).
+CREATE TABLE IF NOT EXISTS operations (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    enterprise_id INTEGER,
+    at            BIGINT  NOT NULL,
+    client_id     TEXT    NOT NULL,
+    source        TEXT    NOT NULL,
+    endpoint      TEXT    NOT NULL,
+    parameters    TEXT    NOT NULL,
+    result        TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS operations_by_enterprise ON operations (enterprise_id, at);
+
+-- Counters that other processes and nodes poll to learn that cached state changed.
+CREATE TABLE IF NOT EXISTS revisions (
+    name  TEXT   PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+
+-- Server-wide secrets (the token signing key), encrypted with Data Protection.
+CREATE TABLE IF NOT EXISTS secrets (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -1,0 +1,102 @@
+using System.Data.Common;
+
+namespace Mailroom.Server.Storage;
+
+/// <summary>
+/// One open transaction: a read snapshot or a write. Feature stores run their SQL through it;
+/// statements are prepared once per connection and reused. Only Storage sees this type's insides.
+/// </summary>
+internal sealed class StoreSession
+{
+    private readonly PooledConnection _connection;
+    private readonly List<Action> _afterCommit = [];
+
+    internal StoreSession(PooledConnection connection, DbTransaction transaction)
+    {
+        _connection = connection;
+        Transaction = transaction;
+    }
+
+    internal DbTransaction Transaction { get; set; }
+
+    /// <summary>Work to do once the transaction has committed (cache updates, wake-ups).</summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    internal int AfterCommitCount => _afterCommit.Count;
+
+    internal void DiscardAfterCommit(int keep) => _afterCommit.RemoveRange(keep, _afterCommit.Count - keep);
+
+    internal IReadOnlyList<Action> TakeAfterCommit()
+    {
+        var actions = _afterCommit.ToArray();
+        _afterCommit.Clear();
+        return actions;
+    }
+
+    public Task<int> ExecuteAsync(string sql, params ReadOnlySpan<(string Name, object? Value)> args) =>
+        Prepare(sql, args).ExecuteNonQueryAsync();
+
+    public Task<T?> ScalarAsync<T>(string sql, params ReadOnlySpan<(string Name, object? Value)> args) =>
+        ScalarAsync<T>(Prepare(sql, args));
+
+    public Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> args) =>
+        QueryAsync(Prepare(sql, args), map);
+
+    public Task<T?> QuerySingleAsync<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> args)
+        where T : class =>
+        QuerySingleAsync(Prepare(sql, args), map);
+
+    private static async Task<T?> ScalarAsync<T>(DbCommand command)
+    {
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull
+            ? default
+            : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<T>> QueryAsync<T>(DbCommand command, Func<DbDataReader, T> map)
+    {
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    private static async Task<T?> QuerySingleAsync<T>(DbCommand command, Func<DbDataReader, T> map)
+        where T : class
+    {
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? map(reader) : null;
+    }
+
+    private DbCommand Prepare(string sql, ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        var command = _connection.Command(sql);
+        command.Transaction = Transaction;
+        var parameters = command.Parameters;
+        if (parameters.Count == 0)
+        {
+            foreach (var (name, value) in args)
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value ?? DBNull.Value;
+                parameters.Add(parameter);
+            }
+
+            return command;
+        }
+
+        // The same SQL text always comes from the same call site, with the same arguments in order.
+        for (var i = 0; i < args.Length; i++)
+        {
+            parameters[i].Value = args[i].Value ?? DBNull.Value;
+        }
+
+        return command;
+    }
+}
