@@ -11,7 +11,7 @@ internal static class ProtocolExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = (limits.Get<ProtocolLimits>() ?? new ProtocolLimits()).MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = (limits.Get<ProtocolLimits>() ?? new ProtocolLimits()).DrainLimitBytes;
         });
         return builder;
     }
