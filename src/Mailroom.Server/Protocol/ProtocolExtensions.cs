@@ -16,6 +16,8 @@ internal static class ProtocolExtensions
         return builder;
     }
 
+    public static IApplicationBuilder UseShutdownGate(this IApplicationBuilder app) => app.UseMiddleware<ShutdownGate>();
+
     /// <summary>Unknown paths get the protocol's error body with HTTP 404 (PROTOCOL.md §3).</summary>
     public static IEndpointConventionBuilder MapUnknownPaths(this IEndpointRouteBuilder routes) =>
         routes.MapFallback((HttpContext http) => ProtocolResults.WriteErrorAsync(http, ProtocolErrors.UnknownPath));
