@@ -6,6 +6,12 @@ internal static class DirectoryExtensions
     {
         services.AddSingleton<DirectoryVersions>();
         services.AddSingleton<MemberService>();
+        services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.Section);
+        services.AddOptions<AuthKeyOptions>().BindConfiguration(AuthKeyOptions.Section);
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<MemberSyncService>();
+        services.AddSingleton<MemberAccountService>();
+        services.AddSingleton<MailboxService>();
         return services;
     }
 }
