@@ -17,6 +17,7 @@ builder.Services.AddAuth(builder.Configuration);
 builder.Services.AddAdmin(builder.Configuration);
 
 var app = builder.Build();
+app.UseShutdownGate();
 app.MapTokens();
 app.MapDirectory().RequireOpenApiAccess();
 app.MapUnknownPaths();

@@ -20,6 +20,48 @@ internal static class DirectoryEndpoints
             return ProtocolResults.From(result, profile => ProtocolResults.Json(profile, ContractsJsonContext.Default.MemberProfile));
         }).WithName("UserGet").WithSummary("A member's profile, by primary address or alias.");
 
+        group.MapMethods("/party/sync", GetAndPost, async (HttpContext http, DepartmentService departments) =>
+            ProtocolResults.FromWrite(await departments.SyncAsync(http.GetApiRequest(), http.RequestAborted)))
+            .WithName("PartySync").WithSummary("Adds, deletes, or moves and renames a department.");
+
+        group.MapMethods("/party/list", GetAndPost, async (HttpContext http, DepartmentService departments) =>
+        {
+            var request = http.GetApiRequest();
+            var result = await departments.ChildrenAsync(request.RequireCaller(), request.Parameters.Get("PartyPath"), http.RequestAborted);
+            return ProtocolResults.From(result, list => ProtocolResults.Json(list, ContractsJsonContext.Default.ValueList));
+        }).WithName("PartyList").WithSummary("The immediate sub-departments of a department, sorted by name.");
+
+        group.MapMethods("/partyuser/list", GetAndPost, async (HttpContext http, DepartmentService departments) =>
+        {
+            var request = http.GetApiRequest();
+            var result = await departments.MembersAsync(request.RequireCaller(), request.Parameters.Get("PartyPath"), http.RequestAborted);
+            return ProtocolResults.From(result, list => ProtocolResults.Json(list, ContractsJsonContext.Default.ValueList));
+        }).WithName("PartyUserList").WithSummary("The members directly in a department, sorted by address.");
+
+        group.MapMethods("/group/add", GetAndPost, async (HttpContext http, GroupService groups) =>
+            ProtocolResults.FromWrite(await groups.AddAsync(http.GetApiRequest(), http.RequestAborted)))
+            .WithName("GroupAdd").WithSummary("Creates a mail group.");
+
+        group.MapMethods("/group/delete", GetAndPost, async (HttpContext http, GroupService groups) =>
+            ProtocolResults.FromWrite(await groups.DeleteAsync(http.GetApiRequest(), http.RequestAborted)))
+            .WithName("GroupDelete").WithSummary("Deletes a mail group.");
+
+        group.MapMethods("/group/addmember", GetAndPost, async (HttpContext http, GroupService groups) =>
+            ProtocolResults.FromWrite(await groups.AddMembersAsync(http.GetApiRequest(), http.RequestAborted)))
+            .WithName("GroupAddMember").WithSummary("Adds members to a mail group.");
+
+        group.MapMethods("/group/deletemember", GetAndPost, async (HttpContext http, GroupService groups) =>
+            ProtocolResults.FromWrite(await groups.DeleteMembersAsync(http.GetApiRequest(), http.RequestAborted)))
+            .WithName("GroupDeleteMember").WithSummary("Removes members from a mail group.");
+
+        group.MapMethods("/group/addallowlist", GetAndPost, async (HttpContext http, GroupService groups) =>
+            ProtocolResults.FromWrite(await groups.AddAllowListAsync(http.GetApiRequest(), http.RequestAborted)))
+            .WithName("GroupAddAllowList").WithSummary("Adds members to the allow list of a mail group with status list.");
+
+        group.MapMethods("/group/delallowlist", GetAndPost, async (HttpContext http, GroupService groups) =>
+            ProtocolResults.FromWrite(await groups.DeleteAllowListAsync(http.GetApiRequest(), http.RequestAborted)))
+            .WithName("GroupDelAllowList").WithSummary("Removes members from the allow list of a mail group, never emptying it.");
+
         return group;
     }
 }

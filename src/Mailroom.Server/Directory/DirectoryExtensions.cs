@@ -6,6 +6,8 @@ internal static class DirectoryExtensions
     {
         services.AddSingleton<DirectoryVersions>();
         services.AddSingleton<MemberService>();
+        services.AddSingleton<DepartmentService>();
+        services.AddSingleton<GroupService>();
         return services;
     }
 }

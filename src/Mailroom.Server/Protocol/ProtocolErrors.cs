@@ -90,6 +90,12 @@ internal static class ProtocolErrors
     public static readonly ProtocolError PartyMoveIntoSelf =
         new("1314", "party_move_into_self", "A department cannot be moved under itself.", "不能把部门移动到其自身之下。");
 
+    /// <summary>party/sync naming the root (the enterprise itself) where a department is needed: it cannot be deleted, moved or renamed.</summary>
+    public static ProtocolError RootDepartment(string parameter) =>
+        InvalidRequest(
+            $"{parameter} names the root department (the enterprise itself), which cannot be deleted, moved or renamed.",
+            $"{parameter} 指向根部门（企业本身），根部门不能被删除、移动或重命名。");
+
     public static readonly ProtocolError MailboxNotFound =
         new("1400", "mailbox_not_found", "There is no mailbox with that address.", "该邮箱帐号不存在。");
 
@@ -110,6 +116,12 @@ internal static class ProtocolErrors
 
     public static ProtocolError MemberNotFound(string address) =>
         new("1505", "member_not_found", $"{address} is not a member of this enterprise.", $"{address} 不是本企业的成员。");
+
+    public static ProtocolError NotInGroup(string address) =>
+        new("1505", "member_not_found", $"{address} is not a member of this group.", $"{address} 不是该群组的成员。");
+
+    public static ProtocolError NotOnAllowList(string address) =>
+        new("1505", "member_not_found", $"{address} is not on this group's allow list.", $"{address} 不在该群组的权限列表中。");
 
     public static readonly ProtocolError VerInvalid =
         new("1600", "ver_invalid", "Ver must be a non-negative integer no greater than the current version.", "Ver 必须是不大于当前版本号的非负整数。");

@@ -11,10 +11,12 @@ internal static class ProtocolExtensions
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = (limits.Get<ProtocolLimits>() ?? new ProtocolLimits()).MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = (limits.Get<ProtocolLimits>() ?? new ProtocolLimits()).DrainLimitBytes;
         });
         return builder;
     }
+
+    public static IApplicationBuilder UseShutdownGate(this IApplicationBuilder app) => app.UseMiddleware<ShutdownGate>();
 
     /// <summary>Unknown paths get the protocol's error body with HTTP 404 (PROTOCOL.md §3).</summary>
     public static IEndpointConventionBuilder MapUnknownPaths(this IEndpointRouteBuilder routes) =>

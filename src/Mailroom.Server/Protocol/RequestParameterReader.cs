@@ -24,12 +24,13 @@ internal static class RequestParameterReader
 
         if (request.ContentLength > limits.MaxBodyBytes)
         {
+            await DrainAsync(request, limits, cancellationToken);
             return ProtocolErrors.BodyTooLarge;
         }
 
         var bodyResult = request.HasFormContentType && IsMultipart(request.ContentType)
-            ? await ReadMultipartAsync(request, parameters, cancellationToken)
-            : await ReadBodyAsync(request, parameters, limits.MaxBodyBytes, cancellationToken);
+            ? await ReadMultipartAsync(request, parameters, limits, cancellationToken)
+            : await ReadBodyAsync(request, parameters, limits, cancellationToken);
         if (bodyResult is not null)
         {
             return bodyResult;
@@ -41,12 +42,18 @@ internal static class RequestParameterReader
     private static bool IsMultipart(string? contentType) =>
         contentType is not null && contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<ProtocolError?> ReadMultipartAsync(HttpRequest request, RequestParameters parameters, CancellationToken cancellationToken)
+    private static async Task<ProtocolError?> ReadMultipartAsync(HttpRequest request, RequestParameters parameters, ProtocolLimits limits, CancellationToken cancellationToken)
     {
         IFormCollection form;
         try
         {
-            form = await request.ReadFormAsync(cancellationToken);
+            var options = new FormOptions
+            {
+                MultipartBodyLengthLimit = limits.MaxBodyBytes,
+                ValueLengthLimit = limits.MaxBodyBytes,
+                ValueCountLimit = limits.MaxParameters,
+            };
+            form = await new FormFeature(request, options).ReadFormAsync(cancellationToken);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -68,8 +75,9 @@ internal static class RequestParameterReader
         return null;
     }
 
-    private static async Task<ProtocolError?> ReadBodyAsync(HttpRequest request, RequestParameters parameters, int maxBytes, CancellationToken cancellationToken)
+    private static async Task<ProtocolError?> ReadBodyAsync(HttpRequest request, RequestParameters parameters, ProtocolLimits limits, CancellationToken cancellationToken)
     {
+        var maxBytes = limits.MaxBodyBytes;
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         var length = 0;
         try
@@ -107,6 +115,7 @@ internal static class RequestParameterReader
                 length += read;
                 if (length > maxBytes)
                 {
+                    await DrainAsync(request, limits, cancellationToken);
                     return ProtocolErrors.BodyTooLarge;
                 }
             }
@@ -116,6 +125,32 @@ internal static class RequestParameterReader
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Reads and discards the rest of an oversized body, up to the drain limit, so that a client
+    // still sending it can read the 413 instead of having its connection reset.
+    private static async Task DrainAsync(HttpRequest request, ProtocolLimits limits, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limits.DrainLimitBytes)
+        {
+            return;
+        }
+
+        var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await request.Body.ReadAsync(scratch, cancellationToken) > 0)
+            {
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past the drain limit: the connection is closed after the answer.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     public SqliteDatabase(IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
     {
         var storage = options.Value;
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(storage.DatabasePath)!);
+        DataDirectory.Create(Path.GetDirectoryName(storage.DatabasePath)!);
         _logger = logger;
         _connectionString = new SqliteConnectionStringBuilder
         {

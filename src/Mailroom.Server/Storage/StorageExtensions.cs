@@ -12,10 +12,11 @@ internal static class StorageExtensions
         services.AddSingleton<IDatabase>(sp => sp.GetRequiredService<SqliteDatabase>());
 
         // The key ring that encrypts interface keys at rest lives beside the database.
-        var dataDir = section.Get<StorageOptions>()?.DataDir ?? new StorageOptions().DataDir;
+        var keys = Path.Combine(Path.GetFullPath(section.Get<StorageOptions>()?.DataDir ?? new StorageOptions().DataDir), "keys");
+        DataDirectory.Create(keys);
         services.AddDataProtection()
             .SetApplicationName("Mailroom")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(dataDir), "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(keys));
         return services;
     }
 }
