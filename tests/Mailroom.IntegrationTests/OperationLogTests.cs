@@ -16,6 +16,29 @@ public sealed class OperationLogTests : IClassFixture<ServerFixture>
     public OperationLogTests(ServerFixture fixture) => _app = fixture.App;
 
     [Fact]
+    public async Task AnAcceptedWriteAndARefusedWriteAreEachRecordedOnce()
+    {
+        var enterprise = await _app.CreateEnterpriseAsync();
+        var path = Unique("操作记录/测试");
+        var before = DateTimeOffset.UtcNow;
+
+        (await enterprise.PostAsync("/openapi/party/sync", ("Action", "2"), ("DstPath", path))).AssertEmptySuccess();
+        (await enterprise.PostAsync("/openapi/party/sync", ("Action", "1"), ("DstPath", path + "/无"))).AssertError("1310", "party_not_found");
+
+        var records = (await _app.Get<OperationHistory>().ListAsync(enterprise.ClientId, new OperationQuery(Endpoint: "party/sync"), TestContext.Current.CancellationToken)).Value!
+            .Select(o => o.Record).ToList();
+        Assert.Equal(["1310 party_not_found", "0"], records.Select(r => r.Result));
+        var accepted = records[1];
+        Assert.Equal(enterprise.Id, accepted.EnterpriseId);
+        Assert.Equal(enterprise.ClientId, accepted.ClientId);
+        Assert.Equal("127.0.0.1", accepted.Source);
+        Assert.InRange(accepted.At, before.AddMilliseconds(-1), DateTimeOffset.UtcNow);
+        Assert.Equal("2", Parameters(accepted).GetProperty("Action").GetString());
+        Assert.Equal(path, Parameters(accepted).GetProperty("DstPath").GetString());
+        Assert.Equal(path + "/无", Parameters(records[0]).GetProperty("DstPath").GetString());
+    }
+
+    [Fact]
     public async Task ACallWithAnInvalidTokenIsRecordedWithoutTheToken()
     {
         var alias = Unique("ghost@nowhere.example");

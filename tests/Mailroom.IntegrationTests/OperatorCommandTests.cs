@@ -279,6 +279,20 @@ public sealed partial class OperatorCommandTests : IClassFixture<RefreshingServe
     }
 
     [Fact]
+    public async Task OperationsListSucceededShowsAcceptedWrites()
+    {
+        var enterprise = await _app.CreateEnterpriseAsync();
+        (await enterprise.PostAsync("/openapi/party/sync", ("Action", "2"), ("DstPath", "研发部"))).AssertEmptySuccess();
+        (await enterprise.PostAsync("/openapi/party/sync", ("Action", "1"), ("DstPath", "不存在"))).AssertError("1310", "party_not_found");
+
+        var succeeded = await RunAsync("operations", "list", "--admin", enterprise.ClientId, "--succeeded", DataDirSetting);
+
+        var line = Assert.Single(Lines(succeeded.Output));
+        Assert.Matches(Regex.Escape(enterprise.ClientId) + @" +127\.0\.0\.1 +party/sync +0 +\{""Action"":""2"",""DstPath"":""研发部""\}$", line);
+        Assert.Contains("1310 party_not_found", Assert.Single(Lines((await RunAsync("operations", "list", "--admin", enterprise.ClientId, "--failed", DataDirSetting)).Output)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OperationsListEscapesControlCharactersFromCallers()
     {
         var claimed = "\u001b[31mevil" + Guid.NewGuid().ToString("N")[..8];

@@ -63,13 +63,20 @@ public sealed class RestartTests : IDisposable
             var access = await ServerExecutable.RunCommandAsync(["enterprise", "set-access", "--admin", admin, "--rate-limit", "1000", $"--Mailroom:DataDir={_dataDir}"]);
             Assert.True(access.ExitCode == 0, access.ToString());
             token = await Calls.IssueTokenAsync(client, admin, secret);
+            var department = new HttpRequestMessage(HttpMethod.Post, "/openapi/party/sync")
+            {
+                Content = new FormUrlEncodedContent([KeyValuePair.Create("Action", "2"), KeyValuePair.Create("DstPath", "崩溃/之前")]),
+            };
+            department.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 
             // Concurrent refusals share group commits; each is answered only once it is durable,
             // so killing the server the moment the last answer arrives loses none of them.
             var answers = Task.WhenAll(aliases.Select(alias => Calls.UserGetAsync(client, token, alias)));
             var wrongSecrets = Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Calls.TokenAsync(client, admin, "0123456789abcdef0123456789abcdef")));
-            await Task.WhenAll(answers, wrongSecrets);
+            var accepted = ApiResponse.SendAsync(client, department);
+            await Task.WhenAll(answers, wrongSecrets, accepted);
             await server.KillAsync();
+            (await accepted).AssertEmptySuccess();
             Assert.All(await answers, a => a.AssertError("1301", "user_not_found"));
             Assert.All(await wrongSecrets, a => Assert.Equal(HttpStatusCode.Unauthorized, a.Status));
         }
@@ -79,6 +86,12 @@ public sealed class RestartTests : IDisposable
             using var client = new HttpClient { BaseAddress = restarted.Address };
             Assert.True(await Calls.TokenWorksAsync(client, token, domain), "the token issued before the crash");
             Assert.Equal(HttpStatusCode.OK, (await Calls.TokenAsync(client, admin, secret)).Status);
+            var list = new HttpRequestMessage(HttpMethod.Post, "/openapi/party/list")
+            {
+                Content = new FormUrlEncodedContent([KeyValuePair.Create("PartyPath", "崩溃"), KeyValuePair.Create("access_token", token)]),
+            };
+            var children = await ApiResponse.SendAsync(client, list);
+            Assert.Equal("之前", children.Json.GetProperty("List")[0].GetProperty("Value").GetString());
         }
 
         var log = await ServerExecutable.RunCommandAsync(["operations", "list", "--admin", admin, "--limit", "1000", $"--Mailroom:DataDir={_dataDir}"]);
@@ -89,6 +102,7 @@ public sealed class RestartTests : IDisposable
         }
 
         Assert.Equal(5, Regex.Count(log.Output, @" token +1100 invalid_client "));
+        Assert.Matches(@" party/sync +0 +\{""Action"":""2"",""DstPath"":""崩溃/之前""\}", log.Output);
 
         var listed = await ServerExecutable.RunCommandAsync(["enterprise", "list", $"--Mailroom:DataDir={_dataDir}"]);
         Assert.Matches($@"{Regex.Escape(admin)} +on +any +1000/s", listed.Output);

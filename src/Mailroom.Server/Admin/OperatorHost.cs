@@ -1,5 +1,4 @@
 using Mailroom.Server.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Mailroom.Server.Admin;
 
@@ -36,19 +35,17 @@ internal sealed class OperatorHost : IAsyncDisposable
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
 
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddStorage(builder.Configuration);
-        builder.Services.AddEnterpriseManagement();
-        var host = builder.Build();
-
-        databasePath = host.Services.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath;
+        // Checked before AddStorage, which creates the data directory.
+        databasePath = (builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions()).DatabasePath;
         if (requireDatabase && !File.Exists(databasePath))
         {
-            host.Dispose();
             return null;
         }
 
-        return new OperatorHost(host);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddStorage(builder.Configuration);
+        builder.Services.AddEnterpriseManagement();
+        return new OperatorHost(builder.Build());
     }
 
     public T Get<T>()
