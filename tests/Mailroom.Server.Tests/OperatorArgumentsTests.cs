@@ -49,4 +49,19 @@ public sealed class OperatorArgumentsTests
         Assert.NotEmpty(error.English);
         Assert.NotEmpty(error.Chinese);
     }
+
+    [Theory]
+    [InlineData(true, "enterprise", "list")]
+    [InlineData(true, "operations", "list", "--failed")]
+    [InlineData(true, "--Mailroom:DataDir", "/srv/m", "enterprise", "list")]
+    [InlineData(true, "--Mailroom:DataDir=/srv/m", "Enterprise", "list")]
+    [InlineData(true, "help")]
+    [InlineData(true, "--help")]
+    [InlineData(false)]
+    [InlineData(false, "--urls", "http://127.0.0.1:12211")]
+    [InlineData(false, "--urls", "enterprise")]
+    [InlineData(false, "--Mailroom:Demo:Enabled=false", "--environment", "Production")]
+    [InlineData(false, "serve")]
+    public void TheCommandWordDecidesBetweenCommandAndServer(bool isCommand, params string[] args) =>
+        Assert.Equal(isCommand, OperatorCommands.IsCommand(args));
 }

@@ -11,9 +11,33 @@ internal static class OperatorCommands
 
     private static readonly OperatorCommand[] Commands = [.. EnterpriseCommands.All, .. OperationCommands.All];
 
-    /// <summary>True when <paramref name="args"/> name an operator command rather than the server.</summary>
-    public static bool IsCommand(string[] args) =>
-        args is [var first, ..] && (Commands.Any(c => c.Group.Equals(first, StringComparison.OrdinalIgnoreCase)) || first is "help" or "--help" or "-h");
+    /// <summary>
+    /// True when <paramref name="args"/> name an operator command rather than the server: the first
+    /// word that is not a setting (<c>--Key=value</c>, <c>--Key value</c>) is a command group or
+    /// <c>help</c>, so settings may come before the command too.
+    /// </summary>
+    public static bool IsCommand(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "--help" or "-h" or "-?")
+            {
+                return true;
+            }
+
+            if (arg.StartsWith('-'))
+            {
+                i += arg.Contains('=', StringComparison.Ordinal) ? 0 : 1;
+                continue;
+            }
+
+            return arg == "help" || Commands.Any(c => c.Group.Equals(arg, StringComparison.OrdinalIgnoreCase));
+        }
+
+        return false;
+    }
 
     /// <summary>Runs the command on the process's console; Ctrl+C cancels it.</summary>
     public static async Task<int> RunAsync(string[] args)
