@@ -62,6 +62,49 @@ internal static class DirectoryEndpoints
             ProtocolResults.FromWrite(await groups.DeleteAllowListAsync(http.GetApiRequest(), http.RequestAborted)))
             .WithName("GroupDelAllowList").WithSummary("Removes members from the allow list of a mail group, never emptying it.");
 
+        group.MapMethods("/user/sync", GetAndPost, async (HttpContext http, MemberSyncService sync) =>
+            ProtocolResults.FromWrite(await sync.SyncAsync(http.GetApiRequest(), http.RequestAborted)))
+            .WithName("UserSync").WithSummary("Adds (Action=2), modifies (3) or deletes (1) a member.");
+
+        group.MapMethods("/user/swapalias", GetAndPost, async (HttpContext http, MemberAccountService accounts) =>
+            ProtocolResults.FromWrite(await accounts.SwapAliasAsync(http.GetApiRequest(), http.RequestAborted)))
+            .WithName("UserSwapAlias").WithSummary("Makes one of a member's aliases its primary address.");
+
+        group.MapMethods("/user/list", GetAndPost, async (HttpContext http, MemberService members) =>
+        {
+            var request = http.GetApiRequest();
+            var result = await members.ListAsync(request.RequireCaller(), request.Parameters.Get("Ver"), http.RequestAborted);
+            return ProtocolResults.From(result, list => ProtocolResults.Json(list, ContractsJsonContext.Default.MemberChangeList));
+        }).WithName("UserList").WithSummary("The members changed since a directory version.");
+
+        group.MapMethods("/user/check", GetAndPost, async (HttpContext http, MemberService members) =>
+        {
+            var request = http.GetApiRequest();
+            var result = await members.CheckAsync(request.RequireCaller(), request.Parameters.GetAll("email"), http.RequestAborted);
+            return ProtocolResults.From(result, list => ProtocolResults.Json(list, ContractsJsonContext.Default.AddressCheckList));
+        }).WithName("UserCheck").WithSummary("Whether addresses are free, a member, an alias or a group.");
+
+        group.MapMethods("/user/openwxtoken", GetAndPost, async (HttpContext http, MemberAccountService accounts) =>
+            ProtocolResults.FromWrite(await accounts.SetSecondFactorAsync(http.GetApiRequest(), required: true, http.RequestAborted)))
+            .WithName("UserOpenWxToken").WithSummary("Requires a second factor at the member's password login.");
+
+        group.MapMethods("/user/closewxtoken", GetAndPost, async (HttpContext http, MemberAccountService accounts) =>
+            ProtocolResults.FromWrite(await accounts.SetSecondFactorAsync(http.GetApiRequest(), required: false, http.RequestAborted)))
+            .WithName("UserCloseWxToken").WithSummary("No longer requires a second factor at the member's password login.");
+
+        group.MapMethods("/mail/newcount", GetAndPost, async (HttpContext http, MailboxService mailboxes) =>
+        {
+            var request = http.GetApiRequest();
+            var result = await mailboxes.NewCountAsync(request.RequireCaller(), request.Parameters.Get("alias"), http.RequestAborted);
+            return ProtocolResults.From(result, count => ProtocolResults.Json(count, ContractsJsonContext.Default.NewCountResponse));
+        }).WithName("MailNewCount").WithSummary("The number of unread messages in a member's inbox.");
+
+        group.MapMethods("/mail/authkey", GetAndPost, async (HttpContext http, MailboxService mailboxes) =>
+        {
+            var result = await mailboxes.IssueAuthKeyAsync(http.GetApiRequest(), http.RequestAborted);
+            return ProtocolResults.From(result, key => ProtocolResults.Json(key, ContractsJsonContext.Default.AuthKeyResponse));
+        }).WithName("MailAuthKey").WithSummary("A single-use key for a member's one-click webmail login.");
+
         return group;
     }
 }

@@ -8,6 +8,12 @@ internal static class DirectoryExtensions
         services.AddSingleton<MemberService>();
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<GroupService>();
+        services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.Section);
+        services.AddOptions<AuthKeyOptions>().BindConfiguration(AuthKeyOptions.Section);
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<MemberSyncService>();
+        services.AddSingleton<MemberAccountService>();
+        services.AddSingleton<MailboxService>();
         return services;
     }
 }

@@ -60,6 +60,9 @@ internal static class ProtocolErrors
     public static ProtocolError InvalidAlias(string parameter) =>
         new("1303", "invalid_alias", $"{parameter} is not an email address in a domain of this enterprise.", $"{parameter} 不是本企业域名下的邮件地址。");
 
+    public static ProtocolError NotAnAlias(string parameter) =>
+        new("1303", "invalid_alias", $"{parameter} is not an alias of that member.", $"{parameter} 不是该成员的别名。");
+
     public static readonly ProtocolError InvalidPassword =
         new("1304", "invalid_password", "The password does not meet the policy (6 to 64 characters; with Md5=1, 32 hex digits).", "密码不符合要求（6 至 64 个字符；Md5=1 时须为 32 位十六进制）。");
 

@@ -14,4 +14,17 @@ internal static class ChangeLogStore
             await session.ExecuteAsync("UPDATE members SET changed_version = @v WHERE address = @a", ("@v", version), ("@a", address));
         }
     }
+
+    /// <summary>
+    /// Every change recorded after <paramref name="version"/>, oldest first (version, then seq).
+    /// Reads only the rows after it through the (enterprise_id, version) index.
+    /// </summary>
+    public static Task<List<ChangeRow>> ChangesAfterAsync(StoreSession session, long enterpriseId, long version) =>
+        session.QueryAsync(
+            "SELECT version, address, action FROM member_changes WHERE enterprise_id = @e AND version > @v ORDER BY version, seq",
+            r => new ChangeRow(r.GetInt64(0), r.GetString(1), r.GetInt32(2)),
+            ("@e", enterpriseId), ("@v", version));
 }
+
+/// <summary>One recorded member change.</summary>
+internal readonly record struct ChangeRow(long Version, string Address, int Action);

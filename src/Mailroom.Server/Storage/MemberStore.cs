@@ -21,6 +21,88 @@ internal static class MemberStore
     public static Task<List<string>> AliasesAsync(StoreSession session, long memberId) =>
         session.QueryAsync("SELECT address FROM member_aliases WHERE member_id = @m ORDER BY address", r => r.GetString(0), ("@m", memberId));
 
+    public static async Task<long> InsertAsync(StoreSession session, long enterpriseId, string address, MemberFields fields, string passwordHash, long version) =>
+        (await session.ScalarAsync<long?>(
+            """
+            INSERT INTO members (enterprise_id, address, name, gender, position, tel, mobile, ext_id, password_hash, open_type, changed_version)
+            VALUES (@e, @a, @n, @g, @p, @t, @mo, @x, @h, @o, @v) RETURNING id
+            """,
+            ("@e", enterpriseId),
+            ("@a", address),
+            ("@n", fields.Name),
+            ("@g", fields.Gender),
+            ("@p", fields.Position),
+            ("@t", fields.Tel),
+            ("@mo", fields.Mobile),
+            ("@x", fields.ExtId),
+            ("@h", passwordHash),
+            ("@o", fields.OpenType),
+            ("@v", version)))!.Value;
+
+    public static Task UpdateFieldsAsync(StoreSession session, long memberId, MemberFields fields) =>
+        session.ExecuteAsync(
+            "UPDATE members SET name = @n, gender = @g, position = @p, tel = @t, mobile = @mo, ext_id = @x, open_type = @o WHERE id = @id",
+            ("@n", fields.Name),
+            ("@g", fields.Gender),
+            ("@p", fields.Position),
+            ("@t", fields.Tel),
+            ("@mo", fields.Mobile),
+            ("@x", fields.ExtId),
+            ("@o", fields.OpenType),
+            ("@id", memberId));
+
+    public static Task SetPasswordHashAsync(StoreSession session, long memberId, string passwordHash) =>
+        session.ExecuteAsync("UPDATE members SET password_hash = @h WHERE id = @id", ("@h", passwordHash), ("@id", memberId));
+
+    public static Task SetSecondFactorAsync(StoreSession session, long memberId, bool required) =>
+        session.ExecuteAsync("UPDATE members SET second_factor = @s WHERE id = @id", ("@s", required ? 1 : 0), ("@id", memberId));
+
+    /// <summary>Changes a member's primary address (user/swapalias); the caller frees the new one first.</summary>
+    public static Task SetAddressAsync(StoreSession session, long memberId, string address) =>
+        session.ExecuteAsync("UPDATE members SET address = @a WHERE id = @id", ("@a", address), ("@id", memberId));
+
+    public static Task AddAliasAsync(StoreSession session, long enterpriseId, long memberId, string address) =>
+        session.ExecuteAsync(
+            "INSERT INTO member_aliases (address, member_id, enterprise_id) VALUES (@a, @m, @e)",
+            ("@a", address), ("@m", memberId), ("@e", enterpriseId));
+
+    public static Task RemoveAliasAsync(StoreSession session, long memberId, string address) =>
+        session.ExecuteAsync("DELETE FROM member_aliases WHERE address = @a AND member_id = @m", ("@a", address), ("@m", memberId));
+
+    /// <summary>The ids of the departments the member is directly in; none means the root.</summary>
+    public static Task<List<long>> DepartmentIdsAsync(StoreSession session, long memberId) =>
+        session.QueryAsync("SELECT department_id FROM member_departments WHERE member_id = @m ORDER BY department_id", r => r.GetInt64(0), ("@m", memberId));
+
+    public static Task AddToDepartmentAsync(StoreSession session, long memberId, long departmentId) =>
+        session.ExecuteAsync(
+            "INSERT INTO member_departments (member_id, department_id) VALUES (@m, @d)",
+            ("@m", memberId), ("@d", departmentId));
+
+    public static Task RemoveFromDepartmentAsync(StoreSession session, long memberId, long departmentId) =>
+        session.ExecuteAsync(
+            "DELETE FROM member_departments WHERE member_id = @m AND department_id = @d",
+            ("@m", memberId), ("@d", departmentId));
+
+    /// <summary>
+    /// Deletes a member with everything that names it: aliases, department links, group memberships
+    /// and allow-list entries. Its address becomes free.
+    /// </summary>
+    public static async Task DeleteAsync(StoreSession session, long memberId)
+    {
+        await session.ExecuteAsync("DELETE FROM member_aliases WHERE member_id = @m", ("@m", memberId));
+        await session.ExecuteAsync("DELETE FROM member_departments WHERE member_id = @m", ("@m", memberId));
+        await session.ExecuteAsync("DELETE FROM mail_group_members WHERE member_id = @m", ("@m", memberId));
+        await session.ExecuteAsync("DELETE FROM mail_group_allow_list WHERE member_id = @m", ("@m", memberId));
+        await session.ExecuteAsync("DELETE FROM members WHERE id = @m", ("@m", memberId));
+    }
+
+    /// <summary>Every member's primary address, in the order of their last change (user/list Ver=0).</summary>
+    public static Task<List<string>> AddressesByChangeAsync(StoreSession session, long enterpriseId) =>
+        session.QueryAsync(
+            "SELECT address FROM members WHERE enterprise_id = @e ORDER BY changed_version, address",
+            r => r.GetString(0),
+            ("@e", enterpriseId));
+
     public static MemberRow Map(DbDataReader r) => new(
         r.GetInt64(0),
         r.GetInt64(1),
