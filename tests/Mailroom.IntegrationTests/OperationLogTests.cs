@@ -39,6 +39,27 @@ public sealed class OperationLogTests : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task MemberWritesAreRecordedWithThePasswordRedacted()
+    {
+        var enterprise = await _app.CreateEnterpriseAsync();
+        var alias = enterprise.Address(Unique("bob"));
+
+        (await enterprise.PostAsync("/openapi/user/sync", ("Action", "2"), ("Alias", alias), ("Name", "鲍勃"), ("Password", "Plain-Pa55word"), ("Md5", "0"))).AssertEmptySuccess();
+        (await enterprise.PostAsync("/openapi/user/openwxtoken", ("alias", alias))).AssertEmptySuccess();
+        (await enterprise.PostAsync("/openapi/user/sync", ("Action", "2"), ("Alias", alias), ("Name", "again"), ("Password", "Other-Pa55word"))).AssertError("1302", "user_exists");
+
+        var records = (await _app.Get<OperationHistory>().ListAsync(enterprise.ClientId, new OperationQuery(Alias: alias), TestContext.Current.CancellationToken)).Value!
+            .Select(o => o.Record).ToList();
+        Assert.Equal(["user/sync", "user/openwxtoken", "user/sync"], records.Select(r => r.Endpoint).Reverse());
+        Assert.Equal(["0", "0", "1302 user_exists"], records.Select(r => r.Result).Reverse());
+        var added = Parameters(records[2]);
+        Assert.Equal("***", added.GetProperty("Password").GetString());
+        Assert.Equal("鲍勃", added.GetProperty("Name").GetString());
+        Assert.Equal(alias, added.GetProperty("Alias").GetString());
+        Assert.All(records, r => Assert.DoesNotContain("Pa55word", Flatten(r), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ACallWithAnInvalidTokenIsRecordedWithoutTheToken()
     {
         var alias = Unique("ghost@nowhere.example");
