@@ -4,6 +4,11 @@ using Mailroom.Server.Directory;
 using Mailroom.Server.Protocol;
 using Mailroom.Server.Storage;
 
+if (OperatorCommands.IsCommand(args))
+{
+    return await OperatorCommands.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddProtocol();
 builder.Services.AddStorage(builder.Configuration);
@@ -16,7 +21,8 @@ app.UseShutdownGate();
 app.MapTokens();
 app.MapDirectory().RequireOpenApiAccess();
 app.MapUnknownPaths();
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The server's entry point; public so tests can host it.</summary>
 public partial class Program;

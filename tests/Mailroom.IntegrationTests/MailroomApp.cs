@@ -1,6 +1,7 @@
 using Mailroom.Server.Admin;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Mailroom.IntegrationTests;
@@ -13,11 +14,16 @@ public sealed class MailroomApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDataDir;
+    private readonly Action<IServiceCollection>? _configureServices;
     private int _enterprises;
 
-    public MailroomApp(string? dataDir = null, IDictionary<string, string?>? settings = null)
+    /// <param name="dataDir">The data directory to use (and keep); null: a fresh one, deleted on dispose.</param>
+    /// <param name="settings">Configuration settings, e.g. <c>Mailroom:Auth:TokenLifetimeSeconds</c>.</param>
+    /// <param name="configureServices">Service overrides applied after the server's own, e.g. a FakeTimeProvider.</param>
+    public MailroomApp(string? dataDir = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         _ownsDataDir = dataDir is null;
+        _configureServices = configureServices;
         DataDir = dataDir ?? Path.Combine(Path.GetTempPath(), "mailroom-tests", Guid.NewGuid().ToString("N"));
         _settings = new(settings ?? new Dictionary<string, string?>(), StringComparer.OrdinalIgnoreCase);
         UseKestrel(0);
@@ -57,6 +63,11 @@ public sealed class MailroomApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_configureServices is not null)
+        {
+            builder.ConfigureTestServices(_configureServices);
         }
     }
 

@@ -50,7 +50,10 @@ internal sealed class EnterpriseService(IDatabase database, InterfaceKeys keys, 
                     }
                 }
 
-                if (await ClientStore.TryInsertAsync(session, id, adminAccount, protectedSecret, InterfaceKeys.Hash(secret), now) is null)
+                // client_id is looked up case-insensitively (ClientRegistry), so accounts that differ
+                // only in case would be one client to callers.
+                if ((await ClientStore.ListAsync(session)).Any(c => string.Equals(c.ClientId, adminAccount, StringComparison.OrdinalIgnoreCase))
+                    || await ClientStore.TryInsertAsync(session, id, adminAccount, protectedSecret, InterfaceKeys.Hash(secret), now) is null)
                 {
                     return AdminErrors.AdminTaken(adminAccount);
                 }
@@ -132,6 +135,17 @@ internal sealed class EnterpriseService(IDatabase database, InterfaceKeys keys, 
 
     public Task<List<EnterpriseRow>> ListAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(EnterpriseStore.ListAsync, cancellationToken);
+
+    /// <summary>Every enterprise with its domains, read in one snapshot.</summary>
+    public Task<List<EnterpriseOverview>> OverviewAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async session =>
+            {
+                var rows = await EnterpriseStore.ListAsync(session);
+                var domains = (await EnterpriseStore.AllDomainsAsync(session)).ToLookup(d => d.EnterpriseId, d => d.Domain);
+                return rows.Select(row => new EnterpriseOverview(row, [.. domains[row.Id]])).ToList();
+            },
+            cancellationToken);
 
     public Task<List<string>> DomainsAsync(long enterpriseId, CancellationToken cancellationToken) =>
         database.ReadAsync(session => EnterpriseStore.DomainsAsync(session, enterpriseId), cancellationToken);

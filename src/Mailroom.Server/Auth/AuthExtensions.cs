@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace Mailroom.Server.Auth;
 
 internal static class AuthExtensions
@@ -5,13 +7,23 @@ internal static class AuthExtensions
     public static IServiceCollection AddAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section));
-        services.AddSingleton<ClientRegistry>();
+        services.AddClientCredentials();
         services.AddSingleton<TokenService>();
-        services.AddSingleton<InterfaceKeys>();
         services.AddSingleton<RateGate>();
         services.AddSingleton<OperationLog>();
         services.AddSingleton<OpenApiAccessFilter>();
         services.AddHostedService<ClientRegistryRefresher>();
+        return services;
+    }
+
+    /// <summary>
+    /// The client registry and interface keys alone: what changing a client needs, without tokens or
+    /// background work (the operator commands use only these). Safe to call more than once.
+    /// </summary>
+    public static IServiceCollection AddClientCredentials(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ClientRegistry>();
+        services.TryAddSingleton<InterfaceKeys>();
         return services;
     }
 

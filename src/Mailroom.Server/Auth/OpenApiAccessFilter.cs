@@ -22,7 +22,13 @@ internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate 
             result = read.Error is { } readError ? ProtocolResults.Error(readError) : await AuthorizeAndRunAsync(context, next, request);
             if (result is IResult answer)
             {
-                // Run the answer here so that a refusal is known before the log is written.
+                // A refusal is in the operation log before the caller sees it, as durable as an
+                // answered write (a crash right after the answer loses no line).
+                if (ProtocolResults.ErrorOf(answer) is { } refused && !request.Recorded)
+                {
+                    await operations.RecordRefusalAsync(request, refused);
+                }
+
                 await answer.ExecuteAsync(http);
                 result = EmptyHttpResult.Instance;
             }

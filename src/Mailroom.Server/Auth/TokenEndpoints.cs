@@ -30,8 +30,9 @@ internal static class TokenEndpoints
         {
             // RFC 6749 §5.2 statuses; a malformed request is 400 (413 stays 413).
             var status = error.Code == "1001" && error.HttpStatus == StatusCodes.Status200OK ? StatusCodes.Status400BadRequest : error.HttpStatus;
-            await ProtocolResults.WriteErrorAsync(http, error.WithStatus(status), wait);
+            // Logged before answering, so that an answered refusal survives a crash.
             await operations.RecordRefusalAsync(request, error);
+            await ProtocolResults.WriteErrorAsync(http, error.WithStatus(status), wait);
             return;
         }
 

@@ -27,6 +27,9 @@ internal static class ProtocolResults
     public static bool PrefersChinese(HttpContext context) =>
         context.Request.Headers.AcceptLanguage.ToString().StartsWith("zh", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The protocol error <paramref name="result"/> answers with, or null when it is not an error.</summary>
+    public static ProtocolError? ErrorOf(IResult result) => (result as ErrorBody)?.Error;
+
     public static Task WriteErrorAsync(HttpContext context, ProtocolError error, TimeSpan? retryAfter = null) =>
         new ErrorBody(error, retryAfter).ExecuteAsync(context);
 
@@ -56,6 +59,8 @@ internal static class ProtocolResults
 
     private sealed class ErrorBody(ProtocolError error, TimeSpan? retryAfter) : IResult
     {
+        public ProtocolError Error => error;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Features.Get<ApiRequest>()?.MarkRefused(error);

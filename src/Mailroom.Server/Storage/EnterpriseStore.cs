@@ -17,6 +17,10 @@ internal static class EnterpriseStore
     public static Task<List<string>> DomainsAsync(StoreSession session, long enterpriseId) =>
         session.QueryAsync("SELECT name FROM domains WHERE enterprise_id = @e ORDER BY name", r => r.GetString(0), ("@e", enterpriseId));
 
+    /// <summary>Every domain with its enterprise, ordered by enterprise then name.</summary>
+    public static Task<List<(long EnterpriseId, string Domain)>> AllDomainsAsync(StoreSession session) =>
+        session.QueryAsync("SELECT enterprise_id, name FROM domains ORDER BY enterprise_id, name", r => (r.GetInt64(0), r.GetString(1)));
+
     /// <summary>True when the enterprise owns <paramref name="domain"/>.</summary>
     public static async Task<bool> OwnsDomainAsync(StoreSession session, long enterpriseId, string domain) =>
         await session.ScalarAsync<long?>("SELECT enterprise_id FROM domains WHERE name = @d", ("@d", domain)) == enterpriseId;

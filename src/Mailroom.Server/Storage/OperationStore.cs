@@ -16,12 +16,16 @@ internal static class OperationStore
             ("@p", record.Parameters),
             ("@r", record.Result));
 
-    /// <summary>Newest first. Every filter is optional; <see cref="OperationQuery.BeforeSeq"/> pages.</summary>
+    /// <summary>
+    /// Newest first. Every filter is optional; <see cref="OperationQuery.BeforeSeq"/> pages. With an
+    /// enterprise, <see cref="OperationQuery.ClientId"/> adds the refused calls that only claimed its
+    /// client (a token request with a wrong secret is not attributed to any enterprise).
+    /// </summary>
     public static Task<List<StoredOperation>> ListAsync(StoreSession session, OperationQuery query) =>
         session.QueryAsync(
             """
             SELECT seq, enterprise_id, at, client_id, source, endpoint, parameters, result FROM operations
-            WHERE (@e IS NULL OR enterprise_id = @e)
+            WHERE (@e IS NULL OR enterprise_id = @e OR (enterprise_id IS NULL AND lower(client_id) = lower(@c)))
               AND (@since IS NULL OR at >= @since)
               AND (@until IS NULL OR at < @until)
               AND (@ep IS NULL OR endpoint = @ep)
@@ -42,6 +46,7 @@ internal static class OperationStore
                     reader.GetString(6),
                     reader.GetString(7))),
             ("@e", query.EnterpriseId),
+            ("@c", query.ClientId),
             ("@since", query.Since?.ToUnixTimeMilliseconds()),
             ("@until", query.Until?.ToUnixTimeMilliseconds()),
             ("@ep", query.Endpoint),
@@ -63,7 +68,8 @@ internal sealed record OperationQuery(
     string? Alias = null,
     bool? Failed = null,
     long? BeforeSeq = null,
-    int Limit = 100);
+    int Limit = 100,
+    string? ClientId = null);
 
 /// <summary>A stored operation and its position in the log.</summary>
 internal sealed record StoredOperation(long Seq, OperationRecord Record);

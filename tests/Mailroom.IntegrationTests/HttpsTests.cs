@@ -1,0 +1,80 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Mailroom.IntegrationTests;
+
+/// <summary>
+/// An HTTP and an HTTPS listener with a PEM certificate and key, configured only through Kestrel's
+/// settings (docs/configuration.md), serving every route (PROTOCOL.md §1).
+/// </summary>
+public sealed class HttpsTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "mailroom-tests", Guid.NewGuid().ToString("N"));
+
+    public HttpsTests() => Directory.CreateDirectory(_directory);
+
+    [Fact]
+    public async Task ATokenFromTheHttpsListenerWorksOnTheHttpListener()
+    {
+        using var certificate = CreateCertificate(out var certificatePath, out var keyPath);
+        var http = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
+        var https = new Uri($"https://127.0.0.1:{ServerExecutable.FreePort()}");
+        using var handler = new HttpClientHandler
+        {
+            // Trust exactly the certificate this test made, nothing else.
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented is not null && presented.RawData.AsSpan().SequenceEqual(certificate.RawData),
+        };
+        const string Secret = "0123456789abcdef0123456789abcdef";
+
+        await using var server = await ServerProcess.StartAsync(
+            https,
+            [
+                $"--Kestrel:Endpoints:Http:Url={http}",
+                $"--Kestrel:Endpoints:Https:Url={https}",
+                $"--Kestrel:Endpoints:Https:Certificate:Path={certificatePath}",
+                $"--Kestrel:Endpoints:Https:Certificate:KeyPath={keyPath}",
+                $"--Mailroom:DataDir={Path.Combine(_directory, "data")}",
+                "--Mailroom:Demo:Domain=secure.example",
+                "--Mailroom:Demo:Admin=secure-admin",
+                $"--Mailroom:Demo:Secret={Secret}",
+            ],
+            handler);
+
+        using var overTls = new HttpClient(handler, disposeHandler: false) { BaseAddress = https };
+        var token = await Calls.TokenAsync(overTls, "secure-admin", Secret);
+        Assert.True(token.Status == HttpStatusCode.OK, $"{token.Body}\n{server.Log}");
+        Assert.Equal(new Version(1, 1), token.Message.Version);
+        var accessToken = token.Json.GetProperty("access_token").GetString()!;
+
+        using var plain = new HttpClient { BaseAddress = http };
+        Assert.True(await Calls.TokenWorksAsync(plain, accessToken, "secure.example"));
+        Assert.True(await Calls.TokenWorksAsync(overTls, accessToken, "secure.example"));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private X509Certificate2 CreateCertificate(out string certificatePath, out string keyPath)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=mailroom.test", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+
+        certificatePath = Path.Combine(_directory, "mailroom.crt.pem");
+        keyPath = Path.Combine(_directory, "mailroom.key.pem");
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        return certificate;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Mailroom.Server.Admin;
+
+namespace Mailroom.IntegrationTests;
+
+/// <summary>What the server answered survives a restart, and a crash (SIGKILL) of the real executable.</summary>
+public sealed class RestartTests : IDisposable
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "mailroom-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task TokensKeysAndVersionsSurviveARestart()
+    {
+        string domain, clientId, secret, token;
+        long version;
+        using (var first = new MailroomApp(_dataDir))
+        {
+            var enterprise = await first.CreateEnterpriseAsync();
+            (domain, clientId, secret, token) = (enterprise.Domain, enterprise.ClientId, enterprise.Secret, enterprise.Token);
+            version = await VersionAsync(first, enterprise.Id);
+            Assert.True(await Calls.TokenWorksAsync(first.Client, token, domain));
+        }
+
+        using var second = new MailroomApp(_dataDir);
+        Assert.True(await Calls.TokenWorksAsync(second.Client, token, domain), "a token issued before the restart");
+        Assert.Equal(HttpStatusCode.OK, (await Calls.TokenAsync(second.Client, clientId, secret)).Status);
+        var id = (await second.Get<EnterpriseService>().OverviewAsync(TestContext.Current.CancellationToken)).Single(e => e.Enterprise.ClientId == clientId).Enterprise.Id;
+        Assert.Equal(version, await VersionAsync(second, id));
+    }
+
+    [Fact]
+    public async Task RevocationSurvivesARestart()
+    {
+        string domain, token;
+        using (var first = new MailroomApp(_dataDir))
+        {
+            var enterprise = await first.CreateEnterpriseAsync();
+            (domain, token) = (enterprise.Domain, enterprise.Token);
+            Assert.False((await first.Get<EnterpriseService>().RotateKeyAsync(enterprise.ClientId, TestContext.Current.CancellationToken)).IsError);
+        }
+
+        using var second = new MailroomApp(_dataDir);
+        Assert.Equal("1200", (await Calls.UserGetAsync(second.Client, token, $"nobody@{domain}")).ErrCode);
+    }
+
+    [Fact]
+    public async Task AnsweredWritesSurviveAKilledServer()
+    {
+        var domain = $"crash-{Guid.NewGuid().ToString("N")[..8]}.example";
+        var admin = $"crash-admin-{Guid.NewGuid().ToString("N")[..8]}";
+        var created = await ServerExecutable.RunCommandAsync(["enterprise", "create", "--domain", domain, "--admin", admin, $"--Mailroom:DataDir={_dataDir}"]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var secret = created.Output.Trim();
+
+        string token;
+        var aliases = Enumerable.Range(0, 20).Select(i => $"gone-{i}@{domain}").ToList();
+        await using (var server = await StartServerAsync())
+        {
+            using var client = new HttpClient { BaseAddress = server.Address };
+
+            // A change made by a command while the server runs.
+            var access = await ServerExecutable.RunCommandAsync(["enterprise", "set-access", "--admin", admin, "--rate-limit", "1000", $"--Mailroom:DataDir={_dataDir}"]);
+            Assert.True(access.ExitCode == 0, access.ToString());
+            token = await Calls.IssueTokenAsync(client, admin, secret);
+            var department = new HttpRequestMessage(HttpMethod.Post, "/openapi/party/sync")
+            {
+                Content = new FormUrlEncodedContent([KeyValuePair.Create("Action", "2"), KeyValuePair.Create("DstPath", "崩溃/之前")]),
+            };
+            department.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+            // Concurrent refusals share group commits; each is answered only once it is durable,
+            // so killing the server the moment the last answer arrives loses none of them.
+            var answers = Task.WhenAll(aliases.Select(alias => Calls.UserGetAsync(client, token, alias)));
+            var wrongSecrets = Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Calls.TokenAsync(client, admin, "0123456789abcdef0123456789abcdef")));
+            var accepted = ApiResponse.SendAsync(client, department);
+            await Task.WhenAll(answers, wrongSecrets, accepted);
+            await server.KillAsync();
+            (await accepted).AssertEmptySuccess();
+            Assert.All(await answers, a => a.AssertError("1301", "user_not_found"));
+            Assert.All(await wrongSecrets, a => Assert.Equal(HttpStatusCode.Unauthorized, a.Status));
+        }
+
+        await using (var restarted = await StartServerAsync())
+        {
+            using var client = new HttpClient { BaseAddress = restarted.Address };
+            Assert.True(await Calls.TokenWorksAsync(client, token, domain), "the token issued before the crash");
+            Assert.Equal(HttpStatusCode.OK, (await Calls.TokenAsync(client, admin, secret)).Status);
+            var list = new HttpRequestMessage(HttpMethod.Post, "/openapi/party/list")
+            {
+                Content = new FormUrlEncodedContent([KeyValuePair.Create("PartyPath", "崩溃"), KeyValuePair.Create("access_token", token)]),
+            };
+            var children = await ApiResponse.SendAsync(client, list);
+            Assert.Equal("之前", children.Json.GetProperty("List")[0].GetProperty("Value").GetString());
+        }
+
+        var log = await ServerExecutable.RunCommandAsync(["operations", "list", "--admin", admin, "--limit", "1000", $"--Mailroom:DataDir={_dataDir}"]);
+        Assert.True(log.ExitCode == 0, log.ToString());
+        foreach (var alias in aliases)
+        {
+            Assert.Matches($@"user/get +1301 user_not_found +\{{""alias"":""{Regex.Escape(alias)}""\}}", log.Output);
+        }
+
+        Assert.Equal(5, Regex.Count(log.Output, @" token +1100 invalid_client "));
+        Assert.Matches(@" party/sync +0 +\{""Action"":""2"",""DstPath"":""崩溃/之前""\}", log.Output);
+
+        var listed = await ServerExecutable.RunCommandAsync(["enterprise", "list", $"--Mailroom:DataDir={_dataDir}"]);
+        Assert.Matches($@"{Regex.Escape(admin)} +on +any +1000/s", listed.Output);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDir))
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+    }
+
+    private Task<ServerProcess> StartServerAsync()
+    {
+        var address = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
+        return ServerProcess.StartAsync(address, ["--urls", address.ToString(), $"--Mailroom:DataDir={_dataDir}", "--Mailroom:Demo:Enabled=false", "--Mailroom:Durability=Full"]);
+    }
+
+    private static async Task<long> VersionAsync(MailroomApp app, long enterpriseId) =>
+        (await app.Get<EnterpriseService>().OverviewAsync(TestContext.Current.CancellationToken)).Single(e => e.Enterprise.Id == enterpriseId).Enterprise.Version;
+}
