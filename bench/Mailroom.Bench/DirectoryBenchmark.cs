@@ -232,11 +232,11 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
             }
 
             var bareAdds = await BatchAsync(bare.EndPoint, adds, connections, MailroomApi.AnyJson, null, cancellationToken);
-            var added = await BatchAsync(session.Server.EndPoint, adds, connections, MailroomApi.EmptyBody, null, cancellationToken);
+            var added = await BatchAsync(session.Server.EndPoint, adds, connections, MailroomApi.EmptyBody, "ADD", cancellationToken);
             report.Rate($"user/sync ADD, {durability}, {Connections(connections)}", T("adds/s", "新增/秒"), added, bareAdds, connections == 1 ? target.Adds : null, session.DepartmentProblem);
 
             var bareMods = await BatchAsync(bare.EndPoint, mods, connections, MailroomApi.AnyJson, null, cancellationToken);
-            var modified = await BatchAsync(session.Server.EndPoint, mods, connections, MailroomApi.EmptyBody, null, cancellationToken);
+            var modified = await BatchAsync(session.Server.EndPoint, mods, connections, MailroomApi.EmptyBody, "MOD", cancellationToken);
             report.Rate($"user/sync MOD, {durability}, {Connections(connections)}", T("mods/s", "修改/秒"), modified, bareMods, connections == 1 ? target.Mods : null);
             session.Members.AddRange(members);
         }

@@ -182,7 +182,7 @@ internal static class LoadGenerator
 
         if (interactive)
         {
-            Console.Write("\r" + new string(' ', Console.WindowWidth > 1 ? Console.WindowWidth - 1 : 79) + "\r");
+            Console.Write("\r" + new string(' ', 100) + "\r");
         }
     }
 
