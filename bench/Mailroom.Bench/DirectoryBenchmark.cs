@@ -1,0 +1,386 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using static Mailroom.Bench.Text;
+
+namespace Mailroom.Bench;
+
+/// <summary>
+/// The <c>directory</c> benchmark: user/get and token throughput against a bare Kestrel baseline,
+/// user/sync rates in both durability settings, and user/list times on a large enterprise.
+/// </summary>
+internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll, Report report)
+{
+    private const string UserSyncPath = "/openapi/user/sync";
+
+    // Absolute targets: OpenLDAP slapd on the reference machine (per call, one connection).
+    private static readonly (string Durability, double Adds, double Mods)[] SyncTargets = [("Full", 450, 1_100), ("Normal", 3_700, 7_000)];
+
+    private readonly string _runDir = Path.Combine(options.DataRoot, $"mailroom-bench-{Environment.ProcessId}-{MailroomApi.NewSecret()[..6]}");
+    private readonly string _secret = MailroomApi.NewSecret();
+    private TimeSpan Warmup => TimeSpan.FromSeconds(options.Warmup);
+    private TimeSpan Duration => TimeSpan.FromSeconds(options.Seconds);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        PrintHeader();
+        try
+        {
+            await using var bare = await ServerProcess.StartBareAsync(cancellationToken);
+            Console.WriteLine(T($"Bare Kestrel baseline on {bare.EndPoint}", $"裸 Kestrel 基线：{bare.EndPoint}"));
+
+            if (options.Parts.Contains("sync"))
+            {
+                await using var full = await StartMailroomAsync("mailroom-full", "Full", cancellationToken);
+                var session = await ConnectAsync(full, cancellationToken);
+                await RunSyncAsync(bare, session, "Full", cancellationToken);
+            }
+
+            if (options.Parts.Contains("sync") || options.Parts.Contains("get") || options.Parts.Contains("token"))
+            {
+                await using var normal = await StartMailroomAsync("mailroom-normal", "Normal", cancellationToken);
+                var session = await ConnectAsync(normal, cancellationToken);
+                var members = options.Parts.Contains("sync") ? await RunSyncAsync(bare, session, "Normal", cancellationToken) : [];
+                if (options.Parts.Contains("get"))
+                {
+                    await RunUserGetAsync(bare, session, members, cancellationToken);
+                }
+
+                if (options.Parts.Contains("token"))
+                {
+                    await RunTokenAsync(bare, session, cancellationToken);
+                }
+            }
+
+            if (options.Parts.Contains("list"))
+            {
+                await using var listServer = await StartMailroomAsync("mailroom-list", "Normal", cancellationToken);
+                var session = await ConnectAsync(listServer, cancellationToken);
+                await RunUserListAsync(session, cancellationToken);
+            }
+        }
+        finally
+        {
+            TryDelete(_runDir);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(directory))
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Left for the temp cleaner; each run uses its own directory.
+        }
+    }
+
+    private static Task<BatchResult> BatchAsync(IPEndPoint endPoint, IReadOnlyList<byte[]> requests, int connections, ResponseCheck check, string? progress, CancellationToken cancellationToken) =>
+        LoadGenerator.RunBatchAsync(endPoint, Partition(requests, connections), check, progress, cancellationToken);
+
+    // Contiguous slices, so a member's MOD goes over the same connection as its ADD did.
+    private static List<IReadOnlyList<byte[]>> Partition(IReadOnlyList<byte[]> requests, int connections)
+    {
+        connections = Math.Max(1, Math.Min(connections, requests.Count));
+        var slices = new List<IReadOnlyList<byte[]>>(connections);
+        for (var c = 0; c < connections; c++)
+        {
+            var from = (int)((long)requests.Count * c / connections);
+            var to = (int)((long)requests.Count * (c + 1) / connections);
+            slices.Add([.. requests.Skip(from).Take(to - from)]);
+        }
+
+        return slices;
+    }
+
+    private static string Connections(int n) => n == 1 ? T("1 connection", "1 个连接") : T($"{n} connections", $"{n} 个连接");
+
+    private static string FileSystemOf(string path)
+    {
+        // Full durability means nothing on tmpfs: say where the data lives.
+        try
+        {
+            var best = ("", "?");
+            foreach (var line in File.ReadLines("/proc/mounts"))
+            {
+                var fields = line.Split(' ');
+                if (fields.Length > 2 && path.StartsWith(fields[1], StringComparison.Ordinal) && fields[1].Length >= best.Item1.Length)
+                {
+                    best = (fields[1], fields[2]);
+                }
+            }
+
+            return best.Item2;
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
+
+    private void PrintHeader()
+    {
+        Console.WriteLine(T("Mailroom directory benchmark", "Mailroom 通讯录基准测试"));
+        Console.WriteLine($"  {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}  {RuntimeInformation.OSDescription}  {RuntimeInformation.FrameworkDescription}  {Environment.ProcessorCount} CPU");
+        Console.WriteLine(T(
+            $"  throughput runs: {options.Warmup:0.#} s warm-up + {options.Seconds:0.#} s measured; user/sync {options.Members:N0} members; user/list on {options.ListMembers:N0} members",
+            $"  吞吐量测量：预热 {options.Warmup:0.#} 秒 + 计时 {options.Seconds:0.#} 秒；user/sync {options.Members:N0} 个成员；user/list 于 {options.ListMembers:N0} 个成员"));
+        System.IO.Directory.CreateDirectory(_runDir);
+        var fileSystem = FileSystemOf(_runDir);
+        Console.WriteLine(T($"  data: {_runDir} ({fileSystem})", $"  数据目录：{_runDir}（{fileSystem}）"));
+        if (fileSystem is "tmpfs" or "ramfs")
+        {
+            Console.WriteLine(T(
+                "  WARNING: the data directory is in memory; Full durability figures are meaningless. Use --data-dir on a disk.",
+                "  警告：数据目录位于内存中，Full 持久性的数据没有意义。请用 --data-dir 指定磁盘上的目录。"));
+        }
+
+        Console.WriteLine();
+    }
+
+    private Task<ServerProcess> StartMailroomAsync(string name, string durability, CancellationToken cancellationToken)
+    {
+        Console.WriteLine();
+        Console.WriteLine(T($"Starting {name} (Durability={durability})…", $"正在启动 {name}（Durability={durability}）…"));
+        return ServerProcess.StartMailroomAsync(name, serverDll, Path.Combine(_runDir, name), durability, _secret, cancellationToken);
+    }
+
+    private async Task<MailroomSession> ConnectAsync(ServerProcess server, CancellationToken cancellationToken)
+    {
+        var token = await MailroomApi.WaitForTokenAsync(server.EndPoint, _secret, cancellationToken);
+        var session = new MailroomSession(server, token);
+
+        // What this build of the server serves: the parts that need a missing endpoint are reported as not run.
+        var sync = await MailroomApi.CallOnceAsync(server.EndPoint, MailroomApi.UserAdd(token, MailroomApi.Address("probe", 0), 0, null), cancellationToken);
+        session.UserSync = sync.Response.Status == 200 && sync.Response.ContentLength == 0
+            ? null
+            : T($"{UserSyncPath} answers HTTP {sync.Response.Status} {sync.Head}", $"{UserSyncPath} 返回 HTTP {sync.Response.Status} {sync.Head}");
+        var list = await MailroomApi.CallOnceAsync(server.EndPoint, MailroomApi.UserList(token, 0), cancellationToken);
+        session.UserList = list.Response.Status == 200 && MailroomApi.ReadListHeader(System.Text.Encoding.UTF8.GetBytes(list.Head)) is not null
+            ? null
+            : T($"/openapi/user/list answers HTTP {list.Response.Status} {list.Head}", $"/openapi/user/list 返回 HTTP {list.Response.Status} {list.Head}");
+
+        for (var d = 1; d <= 8; d++)
+        {
+            var path = $"研发部/组{d}";
+            var party = await MailroomApi.CallOnceAsync(server.EndPoint, MailroomApi.PartyAdd(token, path), cancellationToken);
+            if (party.Response.Status != 200 || party.Response.ContentLength != 0)
+            {
+                session.DepartmentProblem = T(
+                    $"members are added to the root: /openapi/party/sync answers HTTP {party.Response.Status} {party.Head}",
+                    $"成员加入根部门：/openapi/party/sync 返回 HTTP {party.Response.Status} {party.Head}");
+                session.Departments.Clear();
+                break;
+            }
+
+            session.Departments.Add(path);
+        }
+
+        if (session.DepartmentProblem is { } problem && session.UserSync is null)
+        {
+            Console.WriteLine("  " + problem);
+        }
+
+        return session;
+    }
+
+    /// <summary>ADD then MOD of the members, one connection and then several; returns the members added.</summary>
+    private async Task<List<string>> RunSyncAsync(ServerProcess bare, MailroomSession session, string durability, CancellationToken cancellationToken)
+    {
+        var target = SyncTargets.Single(t => t.Durability == durability);
+        foreach (var connections in new[] { 1, options.SyncConnections })
+        {
+            var label = $"user/sync {durability}, {Connections(connections)}";
+            if (session.UserSync is { } missing)
+            {
+                report.NotRun(label, missing);
+                continue;
+            }
+
+            Console.WriteLine(T($"{label}: ADD then MOD of {options.Members:N0} members…", $"{label}：新增后修改 {options.Members:N0} 个成员…"));
+            var prefix = connections == 1 ? "s" : "c";
+            var members = Enumerable.Range(0, options.Members).Select(i => MailroomApi.Address(prefix, i)).ToList();
+            var adds = members.Select((m, i) => MailroomApi.UserAdd(session.Token, m, i, session.Department(i))).ToList();
+            var mods = members.Select((m, i) => MailroomApi.UserMod(session.Token, m, i)).ToList();
+
+            // Unmeasured ADD and MOD first, so the clocks below time steady work and not the JIT.
+            var warmup = Enumerable.Range(0, Math.Min(options.Members, 500)).Select(i => (Alias: MailroomApi.Address($"w{connections}x", i), Index: i)).ToList();
+            var warmupFailures = new List<string>();
+            foreach (var calls in new[]
+            {
+                warmup.Select(w => MailroomApi.UserAdd(session.Token, w.Alias, w.Index, session.Department(w.Index))).ToList(),
+                warmup.Select(w => MailroomApi.UserMod(session.Token, w.Alias, w.Index)).ToList(),
+            })
+            {
+                await BatchAsync(bare.EndPoint, calls, connections, MailroomApi.AnyJson, null, cancellationToken);
+                warmupFailures.AddRange((await BatchAsync(session.Server.EndPoint, calls, connections, MailroomApi.EmptyBody, null, cancellationToken)).ErrorSamples);
+            }
+
+            if (warmupFailures.Count > 0)
+            {
+                report.NotRun(label, T($"the warm-up calls failed: {string.Join("; ", warmupFailures)}", $"预热调用失败：{string.Join("; ", warmupFailures)}"));
+                continue;
+            }
+
+            var bareAdds = await BatchAsync(bare.EndPoint, adds, connections, MailroomApi.AnyJson, null, cancellationToken);
+            var added = await BatchAsync(session.Server.EndPoint, adds, connections, MailroomApi.EmptyBody, "ADD", cancellationToken);
+            report.Rate($"user/sync ADD, {durability}, {Connections(connections)}", T("adds/s", "新增/秒"), added, bareAdds, connections == 1 ? target.Adds : null, session.DepartmentProblem);
+
+            var bareMods = await BatchAsync(bare.EndPoint, mods, connections, MailroomApi.AnyJson, null, cancellationToken);
+            var modified = await BatchAsync(session.Server.EndPoint, mods, connections, MailroomApi.EmptyBody, "MOD", cancellationToken);
+            report.Rate($"user/sync MOD, {durability}, {Connections(connections)}", T("mods/s", "修改/秒"), modified, bareMods, connections == 1 ? target.Mods : null);
+            session.Members.AddRange(members);
+        }
+
+        return session.Members;
+    }
+
+    private async Task RunUserGetAsync(ServerProcess bare, MailroomSession session, List<string> members, CancellationToken cancellationToken)
+    {
+        var label = $"user/get, {Connections(options.Connections)}";
+        var check = MailroomApi.Profile;
+        string? note = null;
+        if (members.Count == 0 && session.UserSync is null)
+        {
+            Console.WriteLine(T($"Adding {options.GetMembers:N0} members for user/get…", $"正在为 user/get 新增 {options.GetMembers:N0} 个成员…"));
+            var created = Enumerable.Range(0, options.GetMembers).Select(i => MailroomApi.Address("g", i)).ToList();
+            var result = await BatchAsync(session.Server.EndPoint, [.. created.Select((m, i) => MailroomApi.UserAdd(session.Token, m, i, session.Department(i)))], options.SyncConnections, MailroomApi.EmptyBody, null, cancellationToken);
+            if (result.Errors > 0)
+            {
+                throw new InvalidOperationException(T($"Adding members failed: {string.Join("; ", result.ErrorSamples)}", $"新增成员失败：{string.Join("; ", result.ErrorSamples)}"));
+            }
+
+            members = created;
+        }
+
+        if (members.Count == 0)
+        {
+            // Without user/sync there is no member to read: measure the not-found answer instead.
+            members = [.. Enumerable.Range(0, options.GetMembers).Select(i => MailroomApi.Address("nobody", i))];
+            check = MailroomApi.UserNotFound;
+            note = T(
+                "unknown members (1301): user/sync is missing; each refusal is also written to the operation log",
+                "未知成员（1301）：缺少 user/sync；每次拒绝还会写入操作记录");
+            label += T(" (user_not_found)", "（user_not_found）");
+        }
+
+        var requests = members.Take(options.GetMembers).Select(m => MailroomApi.UserGet(session.Token, m)).ToList();
+        Console.WriteLine(T($"{label}: {requests.Count:N0} distinct members…", $"{label}：轮流查询 {requests.Count:N0} 个成员…"));
+        await CompareAsync(label, bare, session, requests, check, 0.6, note, cancellationToken);
+    }
+
+    private async Task RunTokenAsync(ServerProcess bare, MailroomSession session, CancellationToken cancellationToken)
+    {
+        var label = $"/cgi-bin/token, {Connections(options.Connections)}";
+        Console.WriteLine(label + "…");
+        byte[][] requests = [MailroomApi.TokenRequest(_secret)];
+        await CompareAsync(label, bare, session, requests, MailroomApi.Token, 0.5, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same load on the bare server and on Mailroom, alternating bare-Mailroom, Mailroom-bare…
+    /// so that a change in background load over time hits both sides alike.
+    /// </summary>
+    private async Task CompareAsync(string label, ServerProcess bare, MailroomSession session, IReadOnlyList<byte[]> requests, ResponseCheck check, double minimumRatio, string? note, CancellationToken cancellationToken)
+    {
+        var bareRuns = new List<ThroughputResult>();
+        var mailroomRuns = new List<ThroughputResult>();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            // Only the first run on each server needs the JIT warmed up; later ones just open their connections.
+            var warmup = round == 0 ? Warmup : TimeSpan.FromSeconds(Math.Min(options.Warmup, 0.5));
+            var bareFirst = round % 2 == 0;
+            for (var side = 0; side < 2; side++)
+            {
+                var onBare = (side == 0) == bareFirst;
+                var result = await LoadGenerator.RunForDurationAsync(
+                    onBare ? bare : session.Server,
+                    options.Connections,
+                    requests,
+                    onBare ? MailroomApi.AnyJson : check,
+                    warmup,
+                    Duration,
+                    cancellationToken);
+                (onBare ? bareRuns : mailroomRuns).Add(result);
+            }
+        }
+
+        var perRound = string.Join(" / ", mailroomRuns.Zip(bareRuns, (m, b) => (m.PerSecond / b.PerSecond).ToString("0.00", CultureInfo.InvariantCulture)));
+        var rounds = options.Rounds == 1 ? null : T($"ratio per round {perRound}", $"各轮比值 {perRound}");
+        report.Ratio(label, T("req/s", "请求/秒"), ThroughputResult.Combine(mailroomRuns), ThroughputResult.Combine(bareRuns), minimumRatio, string.Join("; ", new[] { note, rounds }.Where(n => n is not null)));
+    }
+
+    private async Task RunUserListAsync(MailroomSession session, CancellationToken cancellationToken)
+    {
+        var full = $"user/list Ver=0, {options.ListMembers:N0} {T("members", "成员")}";
+        var recent = $"user/list Ver {options.ListChanges:N0} {T("changes old", "次变更之前")}";
+        var missing = session.UserSync ?? session.UserList;
+        if (missing is not null)
+        {
+            report.NotRun(full, missing);
+            report.NotRun(recent, missing);
+            return;
+        }
+
+        Console.WriteLine(T($"Seeding {options.ListMembers:N0} members (Normal, {Connections(options.SyncConnections)})…", $"正在填充 {options.ListMembers:N0} 个成员（Normal，{Connections(options.SyncConnections)}）…"));
+        var members = Enumerable.Range(0, options.ListMembers).Select(i => MailroomApi.Address("l", i)).ToList();
+        var seeded = await BatchAsync(
+            session.Server.EndPoint,
+            [.. members.Select((m, i) => MailroomApi.UserAdd(session.Token, m, i, session.Department(i)))],
+            options.SyncConnections,
+            MailroomApi.EmptyBody,
+            T("seeding", "填充"),
+            cancellationToken);
+        report.Rate(T($"seeding: user/sync ADD, Normal, {Connections(options.SyncConnections)}", $"填充：user/sync ADD，Normal，{Connections(options.SyncConnections)}"), T("adds/s", "新增/秒"), seeded, null, null, session.DepartmentProblem);
+        if (seeded.Errors > 0)
+        {
+            report.NotRun(full, T("seeding failed", "填充失败"));
+            report.NotRun(recent, T("seeding failed", "填充失败"));
+            return;
+        }
+
+        // Every member added here plus the probe: the enterprise was empty before.
+        var expected = options.ListMembers + 1;
+        long currentVer = 0;
+        var wholeList = MailroomApi.UserList(session.Token, 0);
+        var wholeCheck = new ResponseCheck((_, head) =>
+        {
+            if (MailroomApi.ReadListHeader(head) is not { } header || header.Count != expected)
+            {
+                return false;
+            }
+
+            currentVer = header.Ver;
+            return true;
+        });
+        Console.WriteLine(full + "…");
+        await LoadGenerator.MeasureLatencyAsync(session.Server.EndPoint, wholeList, wholeCheck, 1, cancellationToken);
+        var whole = await LoadGenerator.MeasureLatencyAsync(session.Server.EndPoint, wholeList, wholeCheck, options.Runs, cancellationToken);
+        report.Latency(full, whole, TimeSpan.FromSeconds(1));
+
+        var changes = Math.Min(options.ListChanges, members.Count);
+        var mods = members.Take(changes).Select((m, i) => MailroomApi.UserMod(session.Token, m, i)).ToList();
+        var modified = await BatchAsync(session.Server.EndPoint, mods, 1, MailroomApi.EmptyBody, null, cancellationToken);
+        if (currentVer == 0 || modified.Errors > 0)
+        {
+            report.NotRun(recent, T($"could not make the changes: {string.Join("; ", modified.ErrorSamples)}", $"无法产生变更：{string.Join("; ", modified.ErrorSamples)}"));
+            return;
+        }
+
+        Console.WriteLine(recent + "…");
+        var sinceList = MailroomApi.UserList(session.Token, currentVer);
+        var sinceCheck = new ResponseCheck((_, head) => MailroomApi.ReadListHeader(head) is { } header && header.Count == changes);
+        await LoadGenerator.MeasureLatencyAsync(session.Server.EndPoint, sinceList, sinceCheck, 1, cancellationToken);
+        var since = await LoadGenerator.MeasureLatencyAsync(session.Server.EndPoint, sinceList, sinceCheck, Math.Max(options.Runs, 21), cancellationToken);
+        report.Latency(recent, since, TimeSpan.FromMilliseconds(10), string.Create(CultureInfo.InvariantCulture, $"Ver={currentVer}"));
+    }
+}
