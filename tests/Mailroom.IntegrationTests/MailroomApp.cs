@@ -60,6 +60,9 @@ public sealed class MailroomApp : WebApplicationFactory<Program>
         builder.UseSetting("Mailroom:DataDir", DataDir);
         builder.UseSetting("Mailroom:Demo:Enabled", "false");
         builder.UseSetting("Mailroom:Durability", "Normal");
+
+        // The slow hash's work factor is a setting; a small one keeps the suite's background work light.
+        builder.UseSetting("Mailroom:Passwords:Iterations", "1000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

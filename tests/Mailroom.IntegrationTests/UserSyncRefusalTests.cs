@@ -278,7 +278,7 @@ public sealed class UserSyncRefusalTests : IClassFixture<ServerFixture>
 
         var plainHash = (await enterprise.MemberRowAsync(plain))!.PasswordHash;
         var md5Hash = (await enterprise.MemberRowAsync(hashed))!.PasswordHash;
-        Assert.StartsWith("pbkdf2-sha256$", plainHash, StringComparison.Ordinal);
+        Assert.Matches("^(hmac-sha256|pbkdf2-sha256-hmac)\\$", plainHash);
         Assert.NotEqual(plainHash, md5Hash);
         Assert.True(PasswordHasher.Verify("e10adc3949ba59abbe56e057f20f883e", plainHash));
         Assert.True(PasswordHasher.Verify("e10adc3949ba59abbe56e057f20f883e", md5Hash));

@@ -16,57 +16,79 @@ public sealed class PasswordHasherTests
     }
 
     [Fact]
-    public void StoredFormDescribesItself()
+    public void QuickFormDescribesItself()
     {
-        var stored = Hasher(1234).Hash(Md5Of123456);
-        var parts = stored.Split('$');
+        var parts = PasswordHasher.Quick(Md5Of123456).Split('$');
+        Assert.Equal(3, parts.Length);
+        Assert.Equal("hmac-sha256", parts[0]);
+        Assert.Equal(16, Convert.FromBase64String(parts[1]).Length);
+        Assert.Equal(32, Convert.FromBase64String(parts[2]).Length);
+    }
+
+    [Fact]
+    public void SlowFormKeepsTheSaltAndNamesItsIterations()
+    {
+        var quick = PasswordHasher.Quick(Md5Of123456);
+        var parts = Hasher(1234).Harden(quick)!.Split('$');
         Assert.Equal(4, parts.Length);
-        Assert.Equal("pbkdf2-sha256", parts[0]);
+        Assert.Equal("pbkdf2-sha256-hmac", parts[0]);
         Assert.Equal("1234", parts[1]);
-        Assert.Equal(16, Convert.FromBase64String(parts[2]).Length);
+        Assert.Equal(quick.Split('$')[1], parts[2]);
         Assert.Equal(32, Convert.FromBase64String(parts[3]).Length);
     }
 
     [Fact]
-    public void DefaultIterationCountIsTenThousand() =>
-        Assert.Equal("10000", new PasswordHasher(new FixedOptions(new PasswordOptions())).Hash(Md5Of123456).Split('$')[1]);
+    public void DefaultIterationCountIsOneHundredThousand() =>
+        Assert.Equal("100000", new PasswordHasher(new FixedOptions(new PasswordOptions())).Harden(PasswordHasher.Quick(Md5Of123456))!.Split('$')[1]);
 
     [Fact]
-    public void TheSamePasswordHashesDifferentlyEachTime()
-    {
-        var hasher = Hasher(100);
-        Assert.NotEqual(hasher.Hash(Md5Of123456), hasher.Hash(Md5Of123456));
-    }
+    public void TheSamePasswordHashesDifferentlyEachTime() =>
+        Assert.NotEqual(PasswordHasher.Quick(Md5Of123456), PasswordHasher.Quick(Md5Of123456));
 
     [Fact]
-    public void VerifyAcceptsOnlyThePassword()
+    public void BothFormsVerifyOnlyThePassword()
     {
-        var stored = Hasher(100).Hash(Md5Of123456);
-        Assert.True(PasswordHasher.Verify(Md5Of123456, stored));
-        Assert.True(PasswordHasher.Verify(Md5Of123456.ToUpperInvariant(), stored));
-        Assert.False(PasswordHasher.Verify(PasswordHasher.Md5Hex("1234567"), stored));
-        Assert.False(PasswordHasher.Verify("", stored));
+        var quick = PasswordHasher.Quick(Md5Of123456);
+        foreach (var stored in new[] { quick, Hasher(100).Harden(quick)! })
+        {
+            Assert.True(PasswordHasher.Verify(Md5Of123456, stored));
+            Assert.True(PasswordHasher.Verify(Md5Of123456.ToUpperInvariant(), stored));
+            Assert.False(PasswordHasher.Verify(PasswordHasher.Md5Hex("1234567"), stored));
+            Assert.False(PasswordHasher.Verify("", stored));
+        }
     }
 
     [Fact]
     public void HashesMadeWithAnOtherIterationCountStillVerify()
     {
-        var stored = Hasher(50).Hash(Md5Of123456);
+        var stored = Hasher(50).Harden(PasswordHasher.Quick(Md5Of123456))!;
         Assert.True(PasswordHasher.Verify(Md5Of123456, stored));
         Assert.False(PasswordHasher.Verify(Md5Of123456, stored.Replace("$50$", "$51$", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void OnlyQuickFormsHarden()
+    {
+        var slow = Hasher(10).Harden(PasswordHasher.Quick(Md5Of123456))!;
+        Assert.Null(Hasher(10).Harden(slow));
+        Assert.Null(Hasher(10).Harden("plain"));
+        Assert.True(PasswordHasher.IsQuick(PasswordHasher.Quick(Md5Of123456)));
+        Assert.False(PasswordHasher.IsQuick(slow));
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("plain")]
     [InlineData("md5$1$AAAA$AAAA")]
-    [InlineData("pbkdf2-sha256$x$AAAA$AAAA")]
-    [InlineData("pbkdf2-sha256$0$AAAA$AAAA")]
-    [InlineData("pbkdf2-sha256$-5$AAAA$AAAA")]
-    [InlineData("pbkdf2-sha256$100000000$AAAA$AAAA")]
-    [InlineData("pbkdf2-sha256$10$not base64!$AAAA")]
-    [InlineData("pbkdf2-sha256$10$AAAA$")]
-    [InlineData("pbkdf2-sha256$10$AAAA$AAAA$AAAA")]
+    [InlineData("hmac-sha256$AAAA")]
+    [InlineData("hmac-sha256$$AAAA")]
+    [InlineData("pbkdf2-sha256-hmac$x$AAAA$AAAA")]
+    [InlineData("pbkdf2-sha256-hmac$0$AAAA$AAAA")]
+    [InlineData("pbkdf2-sha256-hmac$-5$AAAA$AAAA")]
+    [InlineData("pbkdf2-sha256-hmac$100000000$AAAA$AAAA")]
+    [InlineData("pbkdf2-sha256-hmac$10$not base64!$AAAA")]
+    [InlineData("pbkdf2-sha256-hmac$10$AAAA$")]
+    [InlineData("pbkdf2-sha256-hmac$10$AAAA$AAAA$AAAA")]
     public void MalformedStoredHashesNeverVerify(string stored) =>
         Assert.False(PasswordHasher.Verify(Md5Of123456, stored));
 
@@ -104,7 +126,7 @@ public sealed class PasswordHasherTests
     {
         Assert.True(PasswordHasher.TryDigest("123456", isMd5: false, out var fromPlain));
         Assert.True(PasswordHasher.TryDigest(Md5Of123456.ToUpperInvariant(), isMd5: true, out var fromMd5));
-        var stored = Hasher(100).Hash(fromPlain);
+        var stored = Hasher(100).Harden(PasswordHasher.Quick(fromPlain))!;
         Assert.True(PasswordHasher.Verify(fromMd5, stored));
     }
 

@@ -11,6 +11,8 @@ internal static class DirectoryExtensions
         services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.Section);
         services.AddOptions<AuthKeyOptions>().BindConfiguration(AuthKeyOptions.Section);
         services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<PasswordHardener>();
+        services.AddHostedService(sp => sp.GetRequiredService<PasswordHardener>());
         services.AddSingleton<MemberSyncService>();
         services.AddSingleton<MemberAccountService>();
         services.AddSingleton<MailboxService>();

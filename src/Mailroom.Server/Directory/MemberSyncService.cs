@@ -4,23 +4,23 @@ using Mailroom.Server.Storage;
 namespace Mailroom.Server.Directory;
 
 /// <summary>user/sync: adds, modifies and deletes members (PROTOCOL.md §6.3).</summary>
-internal sealed class MemberSyncService(IDatabase database, PasswordHasher hasher, DirectoryVersions versions, TimeProvider time)
+internal sealed class MemberSyncService(IDatabase database, PasswordHardener hardener, DirectoryVersions versions, TimeProvider time)
 {
-    public Task<Result<Done>> SyncAsync(ApiRequest request, CancellationToken cancellationToken)
+    public async Task<Result<Done>> SyncAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var caller = request.RequireCaller();
         var parsed = MemberSyncCommand.Parse(request.Parameters);
         if (parsed.Error is { } invalid)
         {
-            return Task.FromResult<Result<Done>>(invalid);
+            return invalid;
         }
 
         var command = parsed.Value!;
 
-        // PBKDF2 is slow on purpose: it runs here, so the single writer never waits for it.
-        var passwordHash = command.PasswordMd5 is null ? null : hasher.Hash(command.PasswordMd5);
-        return database.WriteAsync(
+        // The slow hash comes later, from the hardener, so that synchronisation runs at storage speed.
+        var passwordHash = command.PasswordMd5 is null ? null : PasswordHasher.Quick(command.PasswordMd5);
+        var result = await database.WriteAsync(
             session =>
             {
                 var changes = new MemberChanges(session, caller.EnterpriseId, time, versions);
@@ -33,6 +33,12 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHasher hashe
             },
             error => request.ToOperation(time.GetUtcNow(), OperationRecord.ResultOf(error)),
             cancellationToken);
+        if (passwordHash is not null && !result.IsError)
+        {
+            hardener.Notify();
+        }
+
+        return result;
     }
 
     private static async Task<Result<Done>> AddAsync(StoreSession session, long enterpriseId, MemberSyncCommand command, string passwordHash, MemberChanges changes)
@@ -71,6 +77,7 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHasher hashe
             command.ExtId ?? "",
             command.OpenType == 2 ? 2 : 1);
         var memberId = await MemberStore.InsertAsync(session, enterpriseId, address, fields, passwordHash, await changes.VersionAsync());
+        await PasswordHardeningStore.EnqueueAsync(session, memberId);
         foreach (var slave in slaves.Value!)
         {
             await MemberStore.AddAliasAsync(session, enterpriseId, memberId, slave);
@@ -151,6 +158,7 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHasher hashe
         if (passwordHash is not null)
         {
             await MemberStore.SetPasswordHashAsync(session, member.Id, passwordHash);
+            await PasswordHardeningStore.EnqueueAsync(session, member.Id);
         }
 
         if (passwordHash is not null || after.OpenType == 2)

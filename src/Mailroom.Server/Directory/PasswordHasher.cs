@@ -8,13 +8,21 @@ namespace Mailroom.Server.Directory;
 
 /// <summary>
 /// Member passwords (PROTOCOL.md §6.3): what is hashed is always the lower-case MD5 hex of the
-/// password, so a plaintext password and its Md5=1 form verify alike. The stored form is a slow
-/// salted hash that describes itself: <c>pbkdf2-sha256$&lt;iterations&gt;$&lt;salt&gt;$&lt;hash&gt;</c>
-/// (salt and hash in base64).
+/// password, so a plaintext password and its Md5=1 form verify alike.
+/// <para>
+/// Hashing is two-staged so that bulk synchronisation is not limited by a deliberately slow hash.
+/// A write stores the <em>quick</em> form, <c>hmac-sha256$&lt;salt&gt;$&lt;h1&gt;</c> with
+/// h1 = HMAC-SHA256(salt, md5hex) — salted and not recoverable, like an LDAP {SSHA}. The
+/// <see cref="PasswordHardener"/> then replaces it, within seconds, by the <em>slow</em> form
+/// <c>pbkdf2-sha256-hmac$&lt;iterations&gt;$&lt;salt&gt;$&lt;h2&gt;</c> with h2 = PBKDF2-SHA256(h1,
+/// salt, iterations): built on h1, so it needs neither the password nor its MD5. Salt and hashes
+/// are base64.
+/// </para>
 /// </summary>
 internal sealed class PasswordHasher(IOptionsMonitor<PasswordOptions> options)
 {
-    public const string Scheme = "pbkdf2-sha256";
+    public const string QuickScheme = "hmac-sha256";
+    public const string SlowScheme = "pbkdf2-sha256-hmac";
     public const int MinLength = 6;
     public const int MaxLength = 64;
 
@@ -52,50 +60,45 @@ internal sealed class PasswordHasher(IOptionsMonitor<PasswordOptions> options)
         return true;
     }
 
-    /// <summary>A new stored hash of <paramref name="md5Hex"/> with a fresh random salt.</summary>
-    public string Hash(string md5Hex)
+    /// <summary>The quick stored form of <paramref name="md5Hex"/>, with a fresh random salt.</summary>
+    public static string Quick(string md5Hex)
     {
         ArgumentNullException.ThrowIfNull(md5Hex);
-        var iterations = Math.Clamp(options.CurrentValue.Iterations, 1, MaxIterations);
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Derive(md5Hex, salt, iterations, HashBytes);
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"{Scheme}${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
+        return $"{QuickScheme}${Convert.ToBase64String(salt)}${Convert.ToBase64String(Inner(md5Hex, salt))}";
     }
 
-    /// <summary>True when <paramref name="md5Hex"/> is the password of <paramref name="stored"/>; compared in constant time.</summary>
+    public static bool IsQuick(string stored) => stored.StartsWith(QuickScheme + "$", StringComparison.Ordinal);
+
+    /// <summary>The slow form of a quick stored hash; null when <paramref name="quick"/> is not one.</summary>
+    public string? Harden(string quick)
+    {
+        if (!TryParse(quick, out var scheme, out _, out var salt, out var inner) || scheme != QuickScheme)
+        {
+            return null;
+        }
+
+        var iterations = Math.Clamp(options.CurrentValue.Iterations, 1, MaxIterations);
+        var hash = Rfc2898DeriveBytes.Pbkdf2(inner, salt, iterations, HashAlgorithmName.SHA256, HashBytes);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{SlowScheme}${iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}");
+    }
+
+    /// <summary>True when <paramref name="md5Hex"/> is the password of <paramref name="stored"/> (either form); compared in constant time.</summary>
     public static bool Verify(string md5Hex, string stored)
     {
         ArgumentNullException.ThrowIfNull(md5Hex);
         ArgumentNullException.ThrowIfNull(stored);
-        var parts = stored.Split('$');
-        if (parts.Length != 4
-            || parts[0] != Scheme
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations)
-            || iterations is < 1 or > MaxIterations)
+        if (!TryParse(stored, out var scheme, out var iterations, out var salt, out var expected))
         {
             return false;
         }
 
-        byte[] salt;
-        byte[] expected;
-        try
-        {
-            salt = Convert.FromBase64String(parts[2]);
-            expected = Convert.FromBase64String(parts[3]);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        if (expected.Length == 0)
-        {
-            return false;
-        }
-
-        var actual = Derive(md5Hex.ToLowerInvariant(), salt, iterations, expected.Length);
+        var inner = Inner(md5Hex.ToLowerInvariant(), salt);
+        var actual = scheme == QuickScheme
+            ? inner
+            : Rfc2898DeriveBytes.Pbkdf2(inner, salt, iterations, HashAlgorithmName.SHA256, expected.Length);
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
@@ -104,6 +107,41 @@ internal sealed class PasswordHasher(IOptionsMonitor<PasswordOptions> options)
     public static string Md5Hex(string password) =>
         Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(password)));
 
-    private static byte[] Derive(string md5Hex, byte[] salt, int iterations, int length) =>
-        Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(md5Hex), salt, iterations, HashAlgorithmName.SHA256, length);
+    private static byte[] Inner(string md5Hex, byte[] salt) => HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(md5Hex));
+
+    private static bool TryParse(string stored, out string scheme, out int iterations, out byte[] salt, out byte[] hash)
+    {
+        scheme = "";
+        iterations = 0;
+        salt = [];
+        hash = [];
+        var parts = stored.Split('$');
+        if (parts is [QuickScheme, _, _])
+        {
+            scheme = QuickScheme;
+            parts = [QuickScheme, "0", parts[1], parts[2]];
+        }
+        else if (parts is not [SlowScheme, _, _, _]
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out iterations)
+            || iterations is < 1 or > MaxIterations)
+        {
+            return false;
+        }
+        else
+        {
+            scheme = SlowScheme;
+        }
+
+        try
+        {
+            salt = Convert.FromBase64String(parts[2]);
+            hash = Convert.FromBase64String(parts[3]);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        return salt.Length > 0 && hash.Length > 0;
+    }
 }

@@ -6,8 +6,8 @@ internal sealed class PasswordOptions
     public const string Section = "Mailroom:Passwords";
 
     /// <summary>
-    /// PBKDF2-HMAC-SHA256 iterations for new hashes. Stored hashes carry their own count, so raising
-    /// it later keeps every existing password valid.
+    /// PBKDF2-HMAC-SHA256 iterations of the slow form the hardener stores. Stored hashes carry their
+    /// own count, so changing it later keeps every existing password valid.
     /// </summary>
-    public int Iterations { get; set; } = 10_000;
+    public int Iterations { get; set; } = 100_000;
 }

@@ -150,3 +150,8 @@ CREATE TABLE IF NOT EXISTS secrets (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- Members whose password is still in its quick form, waiting for the slow hash (PasswordHardener).
+CREATE TABLE IF NOT EXISTS password_hardening (
+    member_id INTEGER PRIMARY KEY
+);
