@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Mailroom.Server.Protocol;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -7,21 +6,24 @@ using Microsoft.Extensions.Options;
 namespace Mailroom.Server.Storage;
 
 /// <summary>
-/// SQLite in WAL mode. SQLite has one writer at a time, so writes go through a single writer
-/// connection that takes every queued call into one transaction, each call in its own savepoint:
-/// concurrent calls share one commit (one fsync) while a refused call still changes nothing.
-/// Reads use a pool of connections, each read in its own snapshot transaction.
+/// SQLite in WAL mode. SQLite has one writer at a time, so writes share one writer connection:
+/// the first caller to find it free becomes the leader and runs every queued call in one
+/// transaction, each call in its own savepoint, on its own thread. Concurrent calls thus share one
+/// commit (one fsync) while a refused call still changes nothing, and an uncontended call runs
+/// without a thread hop. Reads use a pool of connections, each read in its own snapshot.
+/// Transactions use plain BEGIN/COMMIT statements, prepared once per connection.
 /// </summary>
 internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 {
     private const int MaxBatch = 256;
 
-    private readonly Channel<WriteItem> _writes = Channel.CreateUnbounded<WriteItem>(new() { SingleReader = true });
+    private readonly ConcurrentQueue<WriteItem> _writes = new();
     private readonly ConcurrentBag<PooledConnection> _readers = [];
     private readonly string _connectionString;
     private readonly ILogger<SqliteDatabase> _logger;
-    private readonly Task _writerLoop;
     private readonly PooledConnection _writer;
+    private int _leading;
+    private bool _disposed;
 
     public SqliteDatabase(IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
     {
@@ -36,13 +38,9 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }.ToString();
         Synchronous = storage.Durability == Durability.Full ? "FULL" : "NORMAL";
         _writer = Open();
-        using (var schema = _writer.Connection.CreateCommand())
-        {
-            schema.CommandText = SchemaScript.Text;
-            schema.ExecuteNonQuery();
-        }
-
-        _writerLoop = Task.Run(WriteLoopAsync);
+        using var schema = _writer.Connection.CreateCommand();
+        schema.CommandText = SchemaScript.Text;
+        schema.ExecuteNonQuery();
     }
 
     private string Synchronous { get; }
@@ -50,6 +48,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     public async Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_readers.TryTake(out var connection))
         {
             connection = Open();
@@ -59,9 +58,9 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         try
         {
             // A deferred transaction in WAL mode reads one snapshot from its first statement on.
-            await using var transaction = ((SqliteConnection)connection.Connection).BeginTransaction(deferred: true);
-            var result = await read(new StoreSession(connection, transaction));
-            await transaction.CommitAsync(cancellationToken);
+            await connection.Command("BEGIN").ExecuteNonQueryAsync(cancellationToken);
+            var result = await read(new StoreSession(connection));
+            await connection.Command("COMMIT").ExecuteNonQueryAsync(cancellationToken);
             healthy = true;
             return result;
         }
@@ -78,26 +77,69 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
-    public Task<Result<T>> WriteAsync<T>(Func<StoreSession, Task<Result<T>>> work, Func<ProtocolError?, OperationRecord>? operation, CancellationToken cancellationToken)
+    public async Task<Result<T>> WriteAsync<T>(Func<StoreSession, Task<Result<T>>> work, Func<ProtocolError?, OperationRecord>? operation, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var item = new WriteItem<T>(work, operation);
-        if (!_writes.Writer.TryWrite(item))
-        {
-            return Task.FromResult<Result<T>>(ProtocolErrors.TemporarilyUnavailable);
-        }
-
-        return item.Completion;
+        _writes.Enqueue(item);
+        await LeadWhileWorkIsQueuedAsync();
+        return await item.Completion;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _writes.Writer.TryComplete();
-        await _writerLoop;
+        // The container disposes this instance once for each service type it is registered as.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await LeadWhileWorkIsQueuedAsync();
+        // Taking the writer for good: a call that slipped past the disposed check fails with it.
+        while (Interlocked.CompareExchange(ref _leading, 1, 0) != 0)
+        {
+            await Task.Yield();
+        }
+
+        while (_writes.TryDequeue(out var stranded))
+        {
+            stranded.Fail(new ObjectDisposedException(nameof(SqliteDatabase)));
+        }
+
         await _writer.DisposeAsync();
         while (_readers.TryTake(out var reader))
         {
             await reader.DisposeAsync();
+        }
+    }
+
+    // Whoever finds the writer free runs batches until the queue is empty. A call queued while the
+    // leader works is either taken by one of its batches or, once the leader lets go and looks at
+    // the queue again, by the next leader: the queue is re-checked after every release.
+    private async Task LeadWhileWorkIsQueuedAsync()
+    {
+        var batch = new List<WriteItem>();
+        while (!_writes.IsEmpty && Interlocked.CompareExchange(ref _leading, 1, 0) == 0)
+        {
+            try
+            {
+                while (batch.Count < MaxBatch && _writes.TryDequeue(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                if (batch.Count > 0)
+                {
+                    await RunBatchAsync(batch);
+                }
+            }
+            finally
+            {
+                batch.Clear();
+                Volatile.Write(ref _leading, 0);
+            }
         }
     }
 
@@ -111,34 +153,28 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         return new PooledConnection(connection);
     }
 
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<WriteItem>(MaxBatch);
-        while (await _writes.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            await RunBatchAsync(batch);
-            batch.Clear();
-        }
-    }
-
     private async Task RunBatchAsync(List<WriteItem> batch)
     {
         IReadOnlyList<Action> afterCommit;
+        var session = new StoreSession(_writer);
         try
         {
-            await using var transaction = ((SqliteConnection)_writer.Connection).BeginTransaction(deferred: false);
-            var session = new StoreSession(_writer, transaction);
-            foreach (var item in batch)
+            await session.ExecuteAsync("BEGIN IMMEDIATE");
+            try
             {
-                await RunOneAsync(session, item);
+                foreach (var item in batch)
+                {
+                    await RunOneAsync(session, item);
+                }
+
+                await session.ExecuteAsync("COMMIT");
+            }
+            catch
+            {
+                await RollBackQuietlyAsync(session);
+                throw;
             }
 
-            await transaction.CommitAsync();
             afterCommit = session.TakeAfterCommit();
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
@@ -161,6 +197,18 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         foreach (var item in batch)
         {
             item.Complete();
+        }
+    }
+
+    private static async Task RollBackQuietlyAsync(StoreSession session)
+    {
+        try
+        {
+            await session.ExecuteAsync("ROLLBACK");
+        }
+        catch (SqliteException)
+        {
+            // SQLite already rolled back (e.g. after an I/O error); nothing is left to undo.
         }
     }
 

@@ -11,13 +11,8 @@ internal sealed class StoreSession
     private readonly PooledConnection _connection;
     private readonly List<Action> _afterCommit = [];
 
-    internal StoreSession(PooledConnection connection, DbTransaction transaction)
-    {
-        _connection = connection;
-        Transaction = transaction;
-    }
-
-    internal DbTransaction Transaction { get; set; }
+    // The transaction is opened and ended with plain BEGIN/COMMIT statements by the database class.
+    internal StoreSession(PooledConnection connection) => _connection = connection;
 
     /// <summary>Work to do once the transaction has committed (cache updates, wake-ups).</summary>
     public void AfterCommit(Action action) => _afterCommit.Add(action);
@@ -76,7 +71,6 @@ internal sealed class StoreSession
     private DbCommand Prepare(string sql, ReadOnlySpan<(string Name, object? Value)> args)
     {
         var command = _connection.Command(sql);
-        command.Transaction = Transaction;
         var parameters = command.Parameters;
         if (parameters.Count == 0)
         {
