@@ -28,7 +28,15 @@ internal static class AuthExtensions
     }
 
     /// <summary>Every endpoint of the group requires a valid access token (PROTOCOL.md §2.2).</summary>
+    /// <remarks>
+    /// The filter is the registered singleton, taken once per endpoint: AddEndpointFilter&lt;TFilter&gt;
+    /// would build a new one, resolving its dependencies, on every call.
+    /// </remarks>
     public static TBuilder RequireOpenApiAccess<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter<TBuilder, OpenApiAccessFilter>();
+        builder.AddEndpointFilterFactory(static (context, next) =>
+        {
+            var filter = context.ApplicationServices.GetRequiredService<OpenApiAccessFilter>();
+            return invocation => filter.InvokeAsync(invocation, next);
+        });
 }

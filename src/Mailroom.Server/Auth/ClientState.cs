@@ -1,4 +1,5 @@
 using System.Net;
+using Mailroom.Server.Protocol;
 
 namespace Mailroom.Server.Auth;
 
@@ -22,6 +23,9 @@ internal sealed class ClientState(long key, long enterpriseId, string clientId, 
 
     /// <summary>Requests per second; 0 = unlimited.</summary>
     public int RateLimit { get; } = rateLimit;
+
+    /// <summary>The caller every call with this client's token acts as; one instance, not one per call.</summary>
+    public ApiCaller Caller { get; } = new(enterpriseId, key, clientId);
 
     public bool Allows(IPAddress? address)
     {

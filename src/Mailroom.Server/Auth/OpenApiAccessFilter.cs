@@ -1,5 +1,6 @@
 using Mailroom.Server.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Mailroom.Server.Auth;
@@ -9,12 +10,12 @@ namespace Mailroom.Server.Auth;
 /// token among the Authorization header and access_token parameters, enforces the enterprise's
 /// allowed addresses and rate limit, turns faults into internal_error, and logs every refusal.
 /// </summary>
-internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate rates, OperationLog operations, ILogger<OpenApiAccessFilter> logger) : IEndpointFilter
+internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate rates, OperationLog operations, IOptions<ProtocolLimits> limits, ILogger<OpenApiAccessFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var read = await ProtocolRequests.ReadAsync(http, ProtocolRequests.EndpointName(http));
+        var read = await ProtocolRequests.ReadAsync(http, ProtocolRequests.EndpointName(http), limits.Value);
         var request = http.GetApiRequest();
         object? result;
         try
@@ -63,7 +64,7 @@ internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate 
         }
 
         var client = check.Client!;
-        request.Caller = new ApiCaller(client.EnterpriseId, client.Key, client.ClientId);
+        request.Caller = client.Caller;
         if (!client.Allows(request.Source))
         {
             return ProtocolResults.Error(ProtocolErrors.AddressBlocked);
@@ -92,9 +93,10 @@ internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate 
             }
         }
 
-        foreach (var candidate in request.Parameters.GetAll("access_token"))
+        var candidates = request.Parameters.GetAll("access_token");
+        for (var i = 0; i < candidates.Count; i++)
         {
-            best = Better(best, tokens.Check(candidate));
+            best = Better(best, tokens.Check(candidates[i]));
         }
 
         return best;

@@ -70,7 +70,7 @@ internal static class TokenEndpoints
             return ProtocolErrors.InvalidClient;
         }
 
-        request.Caller = new ApiCaller(client.EnterpriseId, client.Key, client.ClientId);
+        request.Caller = client.Caller;
         if (!client.ApiEnabled)
         {
             return ProtocolErrors.ApiDisabled.WithStatus(StatusCodes.Status403Forbidden);

@@ -21,6 +21,9 @@ internal sealed class TokenService(IDatabase database, IDataProtectionProvider p
     private const int PayloadLength = 1 + 8 + 8 + 8 + 8;
     private const int TagLength = 16;
 
+    [ThreadStatic]
+    private static Signer? _signer;
+
     private byte[]? _signingKey;
 
     public long LifetimeSeconds => options.Value.TokenLifetimeSeconds;
@@ -104,9 +107,26 @@ internal sealed class TokenService(IDatabase database, IDataProtectionProvider p
     private void Sign(ReadOnlySpan<byte> payload, Span<byte> tag)
     {
         var key = _signingKey ?? throw new InvalidOperationException("The token service has not been initialized.");
+        var signer = _signer;
+        if (signer is null || !ReferenceEquals(signer.Key, key))
+        {
+            signer?.Hmac.Dispose();
+            signer = _signer = new Signer(key);
+        }
+
         Span<byte> full = stackalloc byte[32];
-        HMACSHA256.HashData(key, payload, full);
+        signer.Hmac.AppendData(payload);
+        signer.Hmac.GetHashAndReset(full);
         full[..TagLength].CopyTo(tag);
+    }
+
+    // One HMAC per thread, reset after each use: the one-shot HMACSHA256.HashData sets up a new
+    // OpenSSL context every time, more than half the cost of checking a token.
+    private sealed class Signer(byte[] key)
+    {
+        public byte[] Key { get; } = key;
+
+        public IncrementalHash Hmac { get; } = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
     }
 }
 

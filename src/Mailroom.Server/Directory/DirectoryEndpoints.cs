@@ -17,7 +17,7 @@ internal static class DirectoryEndpoints
         {
             var request = http.GetApiRequest();
             var result = await members.GetAsync(request.RequireCaller(), request.Parameters.Get("Alias"), http.RequestAborted);
-            return ProtocolResults.From(result, profile => ProtocolResults.Json(profile, ContractsJsonContext.Default.MemberProfile));
+            return ProtocolResults.From(result, ProtocolResults.JsonBytes);
         }).WithName("UserGet").WithSummary("A member's profile, by primary address or alias.");
 
         group.MapMethods("/party/sync", GetAndPost, async (HttpContext http, DepartmentService departments) =>

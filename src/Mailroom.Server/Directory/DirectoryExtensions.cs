@@ -5,6 +5,8 @@ internal static class DirectoryExtensions
     public static IServiceCollection AddDirectory(this IServiceCollection services)
     {
         services.AddSingleton<DirectoryVersions>();
+        services.AddOptions<DirectoryOptions>().BindConfiguration(DirectoryOptions.Section);
+        services.AddSingleton<MemberProfileCache>();
         services.AddSingleton<MemberService>();
         services.AddSingleton<DepartmentService>();
         services.AddSingleton<GroupService>();

@@ -3,18 +3,65 @@ using System.Collections.Concurrent;
 namespace Mailroom.Server.Directory;
 
 /// <summary>
-/// The newest directory version of each enterprise that this process has committed, published
-/// after every commit that changed a member. Push subscribes to learn of new versions.
+/// The newest directory version this process knows of each enterprise: every version it commits,
+/// published after the commit and before the writing call is answered, and every version a read
+/// has seen in its snapshot. Push subscribes to learn of new versions.
 /// </summary>
+/// <remarks>
+/// The known version only ever grows, and it is at least the version of every member change this
+/// process has answered: that is what lets <see cref="MemberProfileCache"/> trust an entry read at
+/// the known version. Writes this process does not make reach it the same way once they are
+/// published here (another node's, through PostgreSQL notifications) or read in a snapshot.
+/// </remarks>
 internal sealed class DirectoryVersions
 {
-    private readonly ConcurrentDictionary<long, long> _latest = new();
+    private readonly ConcurrentDictionary<long, Cell> _latest = new();
 
     public event Action<long, long>? Changed;
 
+    /// <summary>Announces a version this process has just committed (or learnt from another node).</summary>
     public void Publish(long enterpriseId, long version)
     {
-        _latest.AddOrUpdate(enterpriseId, version, (_, current) => Math.Max(current, version));
+        Observe(enterpriseId, version);
         Changed?.Invoke(enterpriseId, version);
+    }
+
+    /// <summary>
+    /// Learns a version read from the database, without announcing it: announcements come from the
+    /// writers, a reader only raises what this process knows to what it has seen.
+    /// </summary>
+    public void Observe(long enterpriseId, long version)
+    {
+        var cell = _latest.GetOrAdd(enterpriseId, static (_, first) => new Cell { Version = first }, version);
+        var current = Volatile.Read(ref cell.Version);
+        while (version > current)
+        {
+            var seen = Interlocked.CompareExchange(ref cell.Version, version, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>The newest version known of the enterprise; false when none is known yet (a fresh start).</summary>
+    public bool TryGetCurrent(long enterpriseId, out long version)
+    {
+        if (_latest.TryGetValue(enterpriseId, out var cell))
+        {
+            version = Volatile.Read(ref cell.Version);
+            return true;
+        }
+
+        version = 0;
+        return false;
+    }
+
+    // A mutable cell per enterprise: raising a version is one compare-and-swap, never an allocation.
+    private sealed class Cell
+    {
+        public long Version;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Mailroom.Contracts;
 using Mailroom.Server.Protocol;
 using Mailroom.Server.Storage;
@@ -6,29 +7,46 @@ using Mailroom.Server.Storage;
 namespace Mailroom.Server.Directory;
 
 /// <summary>The member rules of PROTOCOL.md §6.2–§6.4 and §6.8.</summary>
-internal sealed class MemberService(IDatabase database)
+internal sealed class MemberService(IDatabase database, MemberProfileCache profiles)
 {
     /// <summary>§10: user/check takes at most 20 addresses.</summary>
     public const int MaxCheckedEmails = 20;
 
-    /// <summary>user/get: the profile of the member with that primary address or alias (§6.2).</summary>
-    public Task<Result<MemberProfile>> GetAsync(ApiCaller caller, string alias, CancellationToken cancellationToken)
+    /// <summary>
+    /// user/get: the profile of the member with that primary address or alias (§6.2), as the
+    /// answer's UTF-8 JSON. The bytes may be shared with other calls: never modify them.
+    /// </summary>
+    public ValueTask<Result<byte[]>> GetAsync(ApiCaller caller, string alias, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         if (alias.Length == 0)
         {
-            return Task.FromResult<Result<MemberProfile>>(ProtocolErrors.Missing("Alias"));
+            return new(ProtocolErrors.Missing("Alias"));
         }
 
-        return database.ReadAsync<Result<MemberProfile>>(
+        // The hit path reads no database; see MemberProfileCache for why a hit is never stale.
+        if (EmailAddress.TryNormalize(alias, out var address) && profiles.TryGet(caller.EnterpriseId, address, out var cached))
+        {
+            return new(cached);
+        }
+
+        return new(ReadProfileAsync(caller.EnterpriseId, alias, cancellationToken));
+    }
+
+    private async Task<Result<byte[]>> ReadProfileAsync(long enterpriseId, string alias, CancellationToken cancellationToken)
+    {
+        var read = await database.ReadAsync<Result<(string Address, long Version, MemberProfile Profile)>>(
             async session =>
             {
-                var address = await DirectoryRules.ResolveAddressAsync(session, caller.EnterpriseId, alias, "Alias");
+                // Read in the profile's own snapshot: the cache entry is tagged with it.
+                var version = await EnterpriseStore.VersionAsync(session, enterpriseId);
+                var address = await DirectoryRules.ResolveAddressAsync(session, enterpriseId, alias, "Alias");
                 if (address.IsError)
                 {
                     return address.Error!;
                 }
 
-                var member = await MemberStore.FindAsync(session, caller.EnterpriseId, address.Value!);
+                var member = await MemberStore.FindAsync(session, enterpriseId, address.Value!);
                 if (member is null)
                 {
                     return ProtocolErrors.UserNotFound;
@@ -37,7 +55,7 @@ internal sealed class MemberService(IDatabase database)
                 var aliases = await MemberStore.AliasesAsync(session, member.Id);
                 var paths = await DepartmentStore.PathsOfMemberAsync(session, member.Id);
                 paths.Sort(DirectoryRules.NameOrder);
-                return new MemberProfile(
+                var profile = new MemberProfile(
                     member.Address,
                     member.Name,
                     member.Gender,
@@ -49,8 +67,18 @@ internal sealed class MemberService(IDatabase database)
                     ValueList.Of(paths),
                     member.OpenType,
                     member.OpenType == 2 ? 2 : 1);
+                return (address.Value!, version, profile);
             },
             cancellationToken);
+        if (read.Error is { } error)
+        {
+            return error;
+        }
+
+        var (asked, at, found) = read.Value;
+        var json = JsonSerializer.SerializeToUtf8Bytes(found, ContractsJsonContext.Default.MemberProfile);
+        profiles.Store(enterpriseId, asked, at, json);
+        return json;
     }
 
     /// <summary>

@@ -11,8 +11,20 @@ internal static class EmailAddress
 
     public static bool TryNormalize(string? text, out string address, out string domain)
     {
+        if (!TryNormalize(text, out address))
+        {
+            domain = "";
+            return false;
+        }
+
+        domain = address[(address.LastIndexOf('@') + 1)..];
+        return true;
+    }
+
+    /// <summary>The normalized address alone, without allocating its domain (user/get's cache key).</summary>
+    public static bool TryNormalize(string? text, out string address)
+    {
         address = "";
-        domain = "";
         if (string.IsNullOrWhiteSpace(text))
         {
             return false;
@@ -33,7 +45,6 @@ internal static class EmailAddress
         }
 
         address = trimmed.ToLowerInvariant();
-        domain = address[(at + 1)..];
         return true;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
@@ -6,9 +7,13 @@ namespace Mailroom.Server.Protocol;
 /// <summary>Builds the <see cref="ApiRequest"/> of a call and keeps it on the HttpContext.</summary>
 internal static class ProtocolRequests
 {
-    public static async Task<Result<ApiRequest>> ReadAsync(HttpContext context, string endpoint)
+    private static readonly ConcurrentDictionary<string, string> EndpointNames = new(StringComparer.Ordinal);
+
+    public static ValueTask<Result<ApiRequest>> ReadAsync(HttpContext context, string endpoint) =>
+        ReadAsync(context, endpoint, context.RequestServices.GetRequiredService<IOptions<ProtocolLimits>>().Value);
+
+    public static async ValueTask<Result<ApiRequest>> ReadAsync(HttpContext context, string endpoint, ProtocolLimits limits)
     {
-        var limits = context.RequestServices.GetRequiredService<IOptions<ProtocolLimits>>().Value;
         var source = context.Connection.RemoteIpAddress;
         var parameters = await RequestParameterReader.ReadAsync(context.Request, limits, context.RequestAborted);
 
@@ -25,8 +30,18 @@ internal static class ProtocolRequests
     /// <summary>"user/get" for "/openapi/user/get": the endpoint's name in logs and the operation log.</summary>
     public static string EndpointName(HttpContext context)
     {
-        var pattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? context.Request.Path.Value ?? "";
-        pattern = pattern.Trim('/');
-        return pattern.StartsWith("openapi/", StringComparison.OrdinalIgnoreCase) ? pattern["openapi/".Length..] : pattern;
+        if (context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern })
+        {
+            // Route patterns are few and fixed: each is named once, not on every call.
+            return EndpointNames.GetOrAdd(pattern, NameOf);
+        }
+
+        return NameOf(context.Request.Path.Value ?? "");
+    }
+
+    private static string NameOf(string path)
+    {
+        var name = path.AsSpan().Trim('/');
+        return (name.StartsWith("openapi/", StringComparison.OrdinalIgnoreCase) ? name["openapi/".Length..] : name).ToString();
     }
 }

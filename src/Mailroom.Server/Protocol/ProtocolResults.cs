@@ -16,6 +16,9 @@ internal static class ProtocolResults
     public static IResult Json<T>(T value, JsonTypeInfo<T> typeInfo) =>
         new JsonBody(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), StatusCodes.Status200OK);
 
+    /// <summary>A JSON body already serialized (ASCII-only, as <see cref="Json"/> writes it).</summary>
+    public static IResult JsonBytes(byte[] json) => new JsonBody(json, StatusCodes.Status200OK);
+
     public static IResult Error(ProtocolError error, TimeSpan? retryAfter = null) => new ErrorBody(error, retryAfter);
 
     public static IResult From<T>(Result<T> result, Func<T, IResult> onSuccess) =>

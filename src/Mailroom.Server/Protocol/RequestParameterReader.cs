@@ -12,7 +12,7 @@ namespace Mailroom.Server.Protocol;
 /// </summary>
 internal static class RequestParameterReader
 {
-    public static async Task<Result<RequestParameters>> ReadAsync(HttpRequest request, ProtocolLimits limits, CancellationToken cancellationToken)
+    public static async ValueTask<Result<RequestParameters>> ReadAsync(HttpRequest request, ProtocolLimits limits, CancellationToken cancellationToken)
     {
         var parameters = new RequestParameters();
         var query = request.QueryString.Value;

@@ -6,24 +6,25 @@ namespace Mailroom.Server.Protocol;
 /// </summary>
 internal sealed class RequestParameters
 {
-    private readonly Dictionary<string, List<string>> _query = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, List<string>> _body = new(StringComparer.OrdinalIgnoreCase);
+    // Made on first use: most calls have no query string, many no body.
+    private Dictionary<string, List<string>>? _query;
+    private Dictionary<string, List<string>>? _body;
 
     public int Count { get; private set; }
 
-    public void AddQuery(string name, string value) => Add(_query, name, value);
+    public void AddQuery(string name, string value) => Add(ref _query, name, value);
 
-    public void AddBody(string name, string value) => Add(_body, name, value);
+    public void AddBody(string name, string value) => Add(ref _body, name, value);
 
     /// <summary>A single value: the body's wins over the query's, and the last one over earlier ones.</summary>
     public string Get(string name)
     {
-        if (_body.TryGetValue(name, out var fromBody))
+        if (_body is not null && _body.TryGetValue(name, out var fromBody))
         {
             return fromBody[^1];
         }
 
-        return _query.TryGetValue(name, out var fromQuery) ? fromQuery[^1] : "";
+        return _query is not null && _query.TryGetValue(name, out var fromQuery) ? fromQuery[^1] : "";
     }
 
     /// <summary>True when the parameter is given with a non-empty value (§2.1: empty = absent).</summary>
@@ -35,30 +36,30 @@ internal sealed class RequestParameters
     /// </summary>
     public IReadOnlyList<string> GetAll(string name, bool splitCommas = false)
     {
-        var values = new List<string>();
-        Collect(_query, name, splitCommas, values);
-        Collect(_body, name, splitCommas, values);
-        return values;
+        List<string>? values = null;
+        Collect(_query, name, splitCommas, ref values);
+        Collect(_body, name, splitCommas, ref values);
+        return values ?? (IReadOnlyList<string>)[];
     }
 
     /// <summary>Every parameter as name → values, for the operation log.</summary>
     public IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> Enumerate()
     {
-        foreach (var (name, values) in _query)
+        foreach (var (name, values) in _query ?? [])
         {
-            if (!_body.ContainsKey(name))
+            if (_body is null || !_body.ContainsKey(name))
             {
                 yield return new(name, values);
             }
         }
 
-        foreach (var (name, values) in _body)
+        foreach (var (name, values) in _body ?? [])
         {
             yield return new(name, values);
         }
     }
 
-    private void Add(Dictionary<string, List<string>> target, string name, string value)
+    private void Add(ref Dictionary<string, List<string>>? target, string name, string value)
     {
         name = NormalizeName(name);
         if (name.Length == 0)
@@ -66,6 +67,7 @@ internal sealed class RequestParameters
             return;
         }
 
+        target ??= new(StringComparer.OrdinalIgnoreCase);
         if (!target.TryGetValue(name, out var values))
         {
             values = [];
@@ -89,12 +91,14 @@ internal sealed class RequestParameters
         return span.Length == name.Length ? name : span.ToString();
     }
 
-    private static void Collect(Dictionary<string, List<string>> source, string name, bool splitCommas, List<string> into)
+    private static void Collect(Dictionary<string, List<string>>? source, string name, bool splitCommas, ref List<string>? into)
     {
-        if (!source.TryGetValue(name, out var values))
+        if (source is null || !source.TryGetValue(name, out var values))
         {
             return;
         }
+
+        into ??= [];
 
         foreach (var value in values)
         {

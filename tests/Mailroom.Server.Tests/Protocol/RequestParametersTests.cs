@@ -109,7 +109,7 @@ public sealed class RequestParametersTests
         return result.Value!;
     }
 
-    private static Task<Result<RequestParameters>> ReadResultAsync(string query, string body) =>
+    private static ValueTask<Result<RequestParameters>> ReadResultAsync(string query, string body) =>
         RequestParameterReader.ReadAsync(Context(query, Encoding.UTF8.GetBytes(body)).Request, new ProtocolLimits(), CancellationToken.None);
 
     private static DefaultHttpContext Context(string query, byte[] body)
