@@ -105,9 +105,10 @@ CREATE TABLE IF NOT EXISTS mail_group_allow_list (
 );
 CREATE INDEX IF NOT EXISTS mail_group_allow_list_by_member ON mail_group_allow_list (member_id);
 
--- Every member change (PROTOCOL.md §6.1); seq orders changes within one version.
+-- Every member change (PROTOCOL.md §6.1); seq (the rowid: rows are never deleted, so it only
+-- grows) orders changes within one version.
 CREATE TABLE IF NOT EXISTS member_changes (
-    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq           INTEGER PRIMARY KEY,
     enterprise_id INTEGER NOT NULL,
     version       BIGINT  NOT NULL,
     address       TEXT    NOT NULL,
@@ -128,7 +129,7 @@ CREATE INDEX IF NOT EXISTS authkeys_by_client ON authkeys (client_key);
 
 -- The operation log (操作记录, PROTOCOL.md §8).
 CREATE TABLE IF NOT EXISTS operations (
-    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq           INTEGER PRIMARY KEY,
     enterprise_id INTEGER,
     at            BIGINT  NOT NULL,
     client_id     TEXT    NOT NULL,
