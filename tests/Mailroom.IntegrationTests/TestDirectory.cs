@@ -67,6 +67,12 @@ internal static class TestDirectory
     }
 
     /// <summary>The stored member row, or null.</summary>
+    /// <summary>
+    /// The salt of a stored password: the same while the password is unchanged, also after the
+    /// background hardener replaced its quick hash by the slow one.
+    /// </summary>
+    public static string PasswordSalt(string stored) => stored.Split('$')[^2];
+
     public static Task<MemberRow?> MemberRowAsync(this TestEnterprise enterprise, string address) =>
         enterprise.ReadAsync(session => MemberStore.FindAsync(session, enterprise.Id, address));
 

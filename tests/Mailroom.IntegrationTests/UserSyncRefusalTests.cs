@@ -257,7 +257,7 @@ public sealed class UserSyncRefusalTests : IClassFixture<ServerFixture>
         var response = await enterprise.PostAsync("/openapi/user/sync", ("Action", "3"), ("Alias", bob), ("Md5", md5), ("Password", password));
 
         response.AssertError("1304", "invalid_password");
-        Assert.Equal(stored, (await enterprise.MemberRowAsync(bob))!.PasswordHash);
+        Assert.Equal(TestDirectory.PasswordSalt(stored), TestDirectory.PasswordSalt((await enterprise.MemberRowAsync(bob))!.PasswordHash));
     }
 
     [Fact]
