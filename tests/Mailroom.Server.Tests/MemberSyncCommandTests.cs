@@ -23,7 +23,7 @@ public sealed class MemberSyncCommandTests
     public void DeleteIgnoresEverythingButTheAlias()
     {
         var command = Parse(("Action", "1"), ("Alias", "bob@x.example"), ("Gender", "9"), ("Password", "x"), ("PartyPath", "a/b/c/d/e/f"));
-        Assert.Equal(MemberSyncCommand.Delete, command.Action);
+        Assert.Equal(SyncAction.Delete, command.Action);
         Assert.Null(command.Gender);
         Assert.Null(command.PasswordMd5);
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Mailroom.Contracts;
 using Mailroom.Server.Protocol;
 using Mailroom.Server.Storage;
@@ -8,26 +7,19 @@ namespace Mailroom.Server.Directory;
 /// <summary>The department rules of PROTOCOL.md §6.5–§6.7. Department names match exactly (case-sensitive).</summary>
 internal sealed class DepartmentService(IDatabase database, TimeProvider time, DirectoryVersions versions)
 {
-    private const int Delete = 1;
-    private const int Add = 2;
-    private const int Modify = 3;
-
     /// <summary>party/sync: adds, deletes, or moves and renames a department (§6.5).</summary>
     public async Task<Result<Done>> SyncAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var caller = request.RequireCaller();
         var parameters = request.Parameters;
-        var actionText = parameters.Get("Action");
-        if (actionText.Length == 0)
+        var parsedAction = SyncAction.Parse(parameters);
+        if (parsedAction.Error is { } invalidAction)
         {
-            return ProtocolErrors.Missing("Action");
+            return invalidAction;
         }
 
-        if (!int.TryParse(actionText, NumberStyles.None, CultureInfo.InvariantCulture, out var action) || action is not (Delete or Add or Modify))
-        {
-            return ProtocolErrors.InvalidAction;
-        }
+        var action = parsedAction.Value;
 
         var destination = DepartmentPath.Parse(parameters.Get("DstPath"));
         if (destination.IsError)
@@ -35,7 +27,7 @@ internal sealed class DepartmentService(IDatabase database, TimeProvider time, D
             return destination.Error!;
         }
 
-        var source = action == Modify ? DepartmentPath.Parse(parameters.Get("SrcPath")) : DepartmentPath.Root;
+        var source = action == SyncAction.Modify ? DepartmentPath.Parse(parameters.Get("SrcPath")) : DepartmentPath.Root;
         if (source.IsError)
         {
             return source.Error!;
@@ -45,8 +37,8 @@ internal sealed class DepartmentService(IDatabase database, TimeProvider time, D
         return await database.WriteAsync(
             session => action switch
             {
-                Add => AddAsync(session, enterpriseId, destination.Value!),
-                Delete => DeleteAsync(session, enterpriseId, destination.Value!),
+                SyncAction.Add => AddAsync(session, enterpriseId, destination.Value!),
+                SyncAction.Delete => DeleteAsync(session, enterpriseId, destination.Value!),
                 _ => MoveAsync(session, enterpriseId, source.Value!, destination.Value!),
             },
             error => request.ToOperation(time.GetUtcNow(), OperationRecord.ResultOf(error)),
@@ -54,7 +46,38 @@ internal sealed class DepartmentService(IDatabase database, TimeProvider time, D
     }
 
     /// <summary>party/list: the names of a department's immediate children, sorted by name (§6.6).</summary>
-    public async Task<Result<ValueList>> ChildrenAsync(ApiCaller caller, string partyPath, CancellationToken cancellationToken)
+    public Task<Result<ValueList>> ChildrenAsync(ApiCaller caller, string partyPath, CancellationToken cancellationToken) =>
+        ListInAsync(
+            caller,
+            partyPath,
+            (session, departmentId) => DepartmentStore.ChildNamesAsync(session, caller.EnterpriseId, departmentId),
+            DirectoryRules.NameOrder,
+            cancellationToken);
+
+    /// <summary>
+    /// partyuser/list: the primary addresses of the members directly in a department, sorted by
+    /// address; for the root, the members in no department (§6.7).
+    /// </summary>
+    public Task<Result<ValueList>> MembersAsync(ApiCaller caller, string partyPath, CancellationToken cancellationToken) =>
+        ListInAsync(
+            caller,
+            partyPath,
+            (session, departmentId) => departmentId == 0
+                ? DepartmentStore.MembersInRootAsync(session, caller.EnterpriseId)
+                : DepartmentStore.MembersInAsync(session, departmentId),
+
+            // Sorted here rather than in SQL: database collations differ, addresses are compared ordinally.
+            StringComparer.Ordinal,
+            cancellationToken);
+
+    // Finds the department at partyPath (0 for the root; party_not_found when it does not exist)
+    // and lists what read gives for it, in the given order.
+    private async Task<Result<ValueList>> ListInAsync(
+        ApiCaller caller,
+        string partyPath,
+        Func<StoreSession, long, Task<List<string>>> read,
+        IComparer<string> order,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var path = DepartmentPath.Parse(partyPath);
@@ -72,48 +95,9 @@ internal sealed class DepartmentService(IDatabase database, TimeProvider time, D
                     return ProtocolErrors.PartyNotFound;
                 }
 
-                var names = await DepartmentStore.ChildNamesAsync(session, caller.EnterpriseId, id.Value);
-                names.Sort(DirectoryRules.NameOrder);
-                return ValueList.Of(names);
-            },
-            cancellationToken);
-    }
-
-    /// <summary>
-    /// partyuser/list: the primary addresses of the members directly in a department, sorted by
-    /// address; for the root, the members in no department (§6.7).
-    /// </summary>
-    public async Task<Result<ValueList>> MembersAsync(ApiCaller caller, string partyPath, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        var path = DepartmentPath.Parse(partyPath);
-        if (path.IsError)
-        {
-            return path.Error!;
-        }
-
-        return await database.ReadAsync<Result<ValueList>>(
-            async session =>
-            {
-                List<string> addresses;
-                if (path.Value!.IsRoot)
-                {
-                    addresses = await DepartmentStore.MembersInRootAsync(session, caller.EnterpriseId);
-                }
-                else
-                {
-                    var id = await DepartmentStore.FindIdAsync(session, caller.EnterpriseId, path.Value.Segments);
-                    if (id is null)
-                    {
-                        return ProtocolErrors.PartyNotFound;
-                    }
-
-                    addresses = await DepartmentStore.MembersInAsync(session, id.Value);
-                }
-
-                // Sorted here rather than in SQL: database collations differ, addresses are compared ordinally.
-                addresses.Sort(StringComparer.Ordinal);
-                return ValueList.Of(addresses);
+                var values = await read(session, id.Value);
+                values.Sort(order);
+                return ValueList.Of(values);
             },
             cancellationToken);
     }

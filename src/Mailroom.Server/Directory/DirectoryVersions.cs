@@ -5,7 +5,7 @@ namespace Mailroom.Server.Directory;
 /// <summary>
 /// The newest directory version this process knows of each enterprise: every version it commits,
 /// published after the commit and before the writing call is answered, and every version a read
-/// has seen in its snapshot. Push subscribes to learn of new versions.
+/// has seen in its snapshot.
 /// </summary>
 /// <remarks>
 /// The known version only ever grows, and it is at least the version of every member change this
@@ -17,18 +17,9 @@ internal sealed class DirectoryVersions
 {
     private readonly ConcurrentDictionary<long, Cell> _latest = new();
 
-    public event Action<long, long>? Changed;
-
-    /// <summary>Announces a version this process has just committed (or learnt from another node).</summary>
-    public void Publish(long enterpriseId, long version)
-    {
-        Observe(enterpriseId, version);
-        Changed?.Invoke(enterpriseId, version);
-    }
-
     /// <summary>
-    /// Learns a version read from the database, without announcing it: announcements come from the
-    /// writers, a reader only raises what this process knows to what it has seen.
+    /// Learns a version: one this process has just committed, one read in a snapshot, or (later)
+    /// one another node announced. What is known only ever grows.
     /// </summary>
     public void Observe(long enterpriseId, long version)
     {

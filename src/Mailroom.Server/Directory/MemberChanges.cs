@@ -9,9 +9,10 @@ namespace Mailroom.Server.Directory;
 /// </summary>
 internal sealed class MemberChanges(StoreSession session, long enterpriseId, TimeProvider time, DirectoryVersions versions)
 {
-    public const int Delete = 1;
-    public const int Add = 2;
-    public const int Modify = 3;
+    // §6.1 numbers member changes as the Action parameter numbers requests.
+    public const int Delete = SyncAction.Delete;
+    public const int Add = SyncAction.Add;
+    public const int Modify = SyncAction.Modify;
 
     private long _version;
 
@@ -22,7 +23,7 @@ internal sealed class MemberChanges(StoreSession session, long enterpriseId, Tim
         {
             _version = await EnterpriseStore.NextVersionAsync(session, enterpriseId, time.GetUtcNow());
             var version = _version;
-            session.AfterCommit(() => versions.Publish(enterpriseId, version));
+            session.AfterCommit(() => versions.Observe(enterpriseId, version));
         }
 
         return _version;

@@ -21,9 +21,6 @@ internal sealed record MemberSyncCommand(
     IReadOnlyList<string>? Slaves,
     int OpenType)
 {
-    public const int Delete = 1;
-    public const int Add = 2;
-    public const int Modify = 3;
 
     /// <summary>§10: Name and Position at most 64 characters; Tel, Mobile and ExtId at most 32.</summary>
     public const int MaxNameLength = 64;
@@ -33,23 +30,13 @@ internal sealed record MemberSyncCommand(
     public static Result<MemberSyncCommand> Parse(RequestParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var actionText = parameters.Get("Action");
-        if (actionText.Length == 0)
+        var parsedAction = SyncAction.Parse(parameters);
+        if (parsedAction.Error is { } invalidAction)
         {
-            return ProtocolErrors.Missing("Action");
+            return invalidAction;
         }
 
-        var action = actionText switch
-        {
-            "1" => Delete,
-            "2" => Add,
-            "3" => Modify,
-            _ => 0,
-        };
-        if (action == 0)
-        {
-            return ProtocolErrors.InvalidAction;
-        }
+        var action = parsedAction.Value;
 
         var alias = parameters.Get("Alias");
         if (alias.Length == 0)
@@ -58,19 +45,19 @@ internal sealed record MemberSyncCommand(
         }
 
         // A DEL needs nothing but the address; clients send whole records with it, which are ignored.
-        if (action == Delete)
+        if (action == SyncAction.Delete)
         {
             return new MemberSyncCommand(action, alias, null, null, null, null, null, null, null, null, null, 0);
         }
 
         var name = Optional(parameters, "Name");
         var password = Optional(parameters, "Password");
-        if (action == Add && name is null)
+        if (action == SyncAction.Add && name is null)
         {
             return ProtocolErrors.Missing("Name");
         }
 
-        if (action == Add && password is null)
+        if (action == SyncAction.Add && password is null)
         {
             return ProtocolErrors.Missing("Password");
         }

@@ -26,8 +26,8 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
                 var changes = new MemberChanges(session, caller.EnterpriseId, time, versions);
                 return command.Action switch
                 {
-                    MemberSyncCommand.Add => AddAsync(session, caller.EnterpriseId, command, passwordHash!, changes),
-                    MemberSyncCommand.Modify => ModifyAsync(session, caller.EnterpriseId, command, passwordHash, changes),
+                    SyncAction.Add => AddAsync(session, caller.EnterpriseId, command, passwordHash!, changes),
+                    SyncAction.Modify => ModifyAsync(session, caller.EnterpriseId, command, passwordHash, changes),
                     _ => DeleteAsync(session, caller.EnterpriseId, command, changes),
                 };
             },

@@ -30,7 +30,7 @@ public sealed class MemberProfileCacheTests
         var cache = Cache(10);
         cache.Store(Enterprise, "bob@a.example", 5, Json("bob"));
 
-        _versions.Publish(Enterprise, 6);
+        _versions.Observe(Enterprise, 6);
 
         Assert.Null(Served(cache, "bob@a.example"));
     }
@@ -47,7 +47,7 @@ public sealed class MemberProfileCacheTests
     public void AnAnswerReadAtAnOlderVersionIsKeptButNotServed()
     {
         var cache = Cache(10);
-        _versions.Publish(Enterprise, 9);
+        _versions.Observe(Enterprise, 9);
 
         cache.Store(Enterprise, "bob@a.example", 8, Json("old"));
 
@@ -72,7 +72,7 @@ public sealed class MemberProfileCacheTests
     {
         var cache = Cache(10);
         cache.Store(Enterprise, "bob@a.example", 5, Json("old"));
-        _versions.Publish(Enterprise, 6);
+        _versions.Observe(Enterprise, 6);
 
         cache.Store(Enterprise, "bob@a.example", 6, Json("new"));
 
@@ -87,7 +87,7 @@ public sealed class MemberProfileCacheTests
         cache.Store(Enterprise, "bob@a.example", 5, Json("a"));
         cache.Store(Enterprise + 1, "bob@a.example", 3, Json("b"));
 
-        _versions.Publish(Enterprise + 1, 4);
+        _versions.Observe(Enterprise + 1, 4);
 
         Assert.Equal("a", Served(cache, "bob@a.example"));
         Assert.Null(Served(cache, "bob@a.example", enterprise: Enterprise + 1));
@@ -142,7 +142,7 @@ public sealed class MemberProfileCacheTests
         }
 
         cache.Store(Enterprise + 1, "keep@b.example", 1, Json("keep"));
-        _versions.Publish(Enterprise, 2);
+        _versions.Observe(Enterprise, 2);
 
         cache.Store(Enterprise + 1, "new@b.example", 1, Json("new"));
 
