@@ -14,4 +14,6 @@ namespace Mailroom.Contracts;
 [JsonSerializable(typeof(ValueList))]
 [JsonSerializable(typeof(NewCountResponse))]
 [JsonSerializable(typeof(AuthKeyResponse))]
+[JsonSerializable(typeof(NewMailEvent))]
+[JsonSerializable(typeof(UnreadCountEvent))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;
