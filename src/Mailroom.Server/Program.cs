@@ -1,6 +1,7 @@
 using Mailroom.Server.Admin;
 using Mailroom.Server.Auth;
 using Mailroom.Server.Directory;
+using Mailroom.Server.Mail;
 using Mailroom.Server.Protocol;
 using Mailroom.Server.Storage;
 
@@ -15,6 +16,7 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddDirectory();
 builder.Services.AddAuth(builder.Configuration);
 builder.Services.AddAdmin(builder.Configuration);
+builder.Services.AddMail();
 
 var app = builder.Build();
 app.UseShutdownGate();

@@ -156,3 +156,35 @@ CREATE TABLE IF NOT EXISTS secrets (
 CREATE TABLE IF NOT EXISTS password_hardening (
     member_id INTEGER PRIMARY KEY
 );
+
+-- Received messages (PROTOCOL.md §7.1): one row per accepted SMTP transaction. The raw MIME is the
+-- file <DataDir>/mail/<file> (see Mail/MessageSpool.cs); it is written and flushed before the row.
+CREATE TABLE IF NOT EXISTS messages (
+    id          INTEGER PRIMARY KEY,
+    file        TEXT    NOT NULL,
+    size        BIGINT  NOT NULL,
+    -- The From header as written (display name and address), the To header, the decoded subject.
+    sender      TEXT    NOT NULL,
+    recipients  TEXT    NOT NULL,
+    subject     TEXT    NOT NULL,
+    -- The first 120 characters of the plain text, whitespace collapsed (§5).
+    summary     TEXT    NOT NULL,
+    received_at BIGINT  NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_by_file ON messages (file);
+
+-- Each member's copy of a message; mail_id is the opaque, URL-safe MailId of §5 and §7.4.
+CREATE TABLE IF NOT EXISTS mails (
+    mail_id       TEXT    PRIMARY KEY,
+    enterprise_id INTEGER NOT NULL,
+    member_id     INTEGER NOT NULL,
+    message_id    INTEGER NOT NULL,
+    -- The envelope recipient that brought the copy: the member's address, an alias or a group.
+    delivered_to  TEXT    NOT NULL,
+    -- inbox | trash. members.unread_count counts the unseen copies in the inbox.
+    folder        TEXT    NOT NULL,
+    seen          INTEGER NOT NULL DEFAULT 0,
+    received_at   BIGINT  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mails_by_member ON mails (member_id, folder, received_at, message_id);
+CREATE INDEX IF NOT EXISTS mails_by_message ON mails (message_id);
