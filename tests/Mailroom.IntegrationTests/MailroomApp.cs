@@ -61,6 +61,10 @@ public sealed class MailroomApp : WebApplicationFactory<Program>
         builder.UseSetting("Mailroom:Demo:Enabled", "false");
         builder.UseSetting("Mailroom:Durability", "Normal");
 
+        // Any free ports: many servers run at once, and tests ask SmtpEndpoints where they listen.
+        builder.UseSetting("Mailroom:Smtp:Port", "0");
+        builder.UseSetting("Mailroom:Smtp:SubmissionPort", "0");
+
         // The slow hash's work factor is a setting; a small one keeps the suite's background work light.
         builder.UseSetting("Mailroom:Passwords:Iterations", "1000");
         foreach (var (key, value) in _settings)

@@ -35,7 +35,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts the server and waits until <paramref name="address"/> answers HTTP (at most a minute).</summary>
     public static async Task<ServerProcess> StartAsync(Uri address, IEnumerable<string> args, HttpMessageHandler? handler = null)
     {
-        var process = new Process { StartInfo = ServerExecutable.StartInfo(args) };
+        // SMTP on any free ports unless a test names them (later arguments win).
+        var process = new Process { StartInfo = ServerExecutable.StartInfo(["--Mailroom:Smtp:Port=0", "--Mailroom:Smtp:SubmissionPort=0", .. args]) };
         var server = new ServerProcess(process, address);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);

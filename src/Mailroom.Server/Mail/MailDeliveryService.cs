@@ -27,8 +27,15 @@ internal sealed class MailDeliveryService(IDatabase database, MessageSpool spool
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(recipients);
         var received = time.GetUtcNow();
+
+        // The library hands over the data without the CRLF that ends its last line (RFC 5321 4.1.1.4:
+        // that CRLF belongs to the message, the terminator is only ".<CRLF>").
+        var bytes = new byte[raw.Length + 2];
+        raw.CopyTo(bytes);
+        bytes[^2] = (byte)'\r';
+        bytes[^1] = (byte)'\n';
         MessageContent content;
-        using (var stream = new MemoryStream(raw.ToArray(), writable: false))
+        using (var stream = new MemoryStream(bytes, writable: false))
         {
             try
             {
@@ -41,14 +48,14 @@ internal sealed class MailDeliveryService(IDatabase database, MessageSpool spool
             }
         }
 
-        var file = await spool.StoreAsync(raw, received);
+        var file = await spool.StoreAsync(new ReadOnlySequence<byte>(bytes), received);
         Result<List<DeliveredCopy>> stored;
         try
         {
             // Not cancellable: the file is durable, and the row that makes it visible is one short
             // transaction; abandoning it half-way would only leave an orphan.
             stored = await database.WriteAsync(
-                session => StoreAsync(session, sender, recipients, new StoredMessage(file, raw.Length, content.Sender, content.Recipients, content.Subject, content.Summary, received)),
+                session => StoreAsync(session, sender, recipients, new StoredMessage(file, bytes.Length, content.Sender, content.Recipients, content.Subject, content.Summary, received)),
                 null,
                 CancellationToken.None);
         }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Data.Sqlite;
+using MimeKit;
+
+namespace Mailroom.IntegrationTests;
+
+/// <summary>
+/// A message answered 250 survives a crash (SIGKILL) of the real executable, with its count and its
+/// MailId; what a crash leaves without a committed message is removed at the next start.
+/// </summary>
+public sealed class MailCrashTests : IDisposable
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "mailroom-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task AcceptedMailSurvivesAKilledServer()
+    {
+        var domain = $"mailcrash-{Guid.NewGuid().ToString("N")[..8]}.example";
+        var admin = $"mailcrash-admin-{Guid.NewGuid().ToString("N")[..8]}";
+        var created = await ServerExecutable.RunCommandAsync(["enterprise", "create", "--domain", domain, "--admin", admin, $"--Mailroom:DataDir={_dataDir}"]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var secret = created.Output.Trim();
+        var bob = $"bob@{domain}";
+        var ct = TestContext.Current.CancellationToken;
+        const int Messages = 12;
+
+        HashSet<string> acknowledged;
+        await using (var server = await StartServerAsync(out var smtpPort))
+        {
+            using var http = new HttpClient { BaseAddress = server.Address };
+            var token = await Calls.IssueTokenAsync(http, admin, secret);
+            var sync = await ApiResponse.SendAsync(http, Post("/openapi/user/sync", token, ("Action", "2"), ("Alias", bob), ("Name", "Bob"), ("Password", TestMail.Password)));
+            sync.AssertEmptySuccess();
+
+            // Concurrent sessions share flushes; each is answered only once its message is durable,
+            // so killing the server the moment the last 250 arrives loses none of them.
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(async session =>
+            {
+                using var client = new SmtpClient();
+                await client.ConnectAsync("127.0.0.1", smtpPort, SecureSocketOptions.None, ct);
+                for (var i = session; i < Messages; i += 4)
+                {
+                    await client.SendAsync(TestMail.Message("x@elsewhere.example", bob, $"Before the crash {i}", $"Body {i}"), ct);
+                }
+            }));
+            acknowledged = await MailIdsAsync();
+            await server.KillAsync();
+        }
+
+        Assert.Equal(Messages, acknowledged.Count);
+
+        // What a crash between writing a file and committing its message leaves behind.
+        var day = Directory.GetDirectories(Path.Combine(_dataDir, "mail")).Order(StringComparer.Ordinal).Last();
+        var orphans = new[] { Path.Combine(day, "orphan-of-a-crash-00000.tmp"), Path.Combine(day, "orphan-of-a-crash-00001.eml") };
+        foreach (var orphan in orphans)
+        {
+            await File.WriteAllTextAsync(orphan, "Subject: never acknowledged\r\n\r\nx", ct);
+        }
+
+        await using (var restarted = await StartServerAsync(out var smtpPort))
+        {
+            using var http = new HttpClient { BaseAddress = restarted.Address };
+            var token = await Calls.IssueTokenAsync(http, admin, secret);
+            var count = await ApiResponse.SendAsync(http, Post("/openapi/mail/newcount", token, ("alias", bob)));
+            Assert.Equal(Messages.ToString(CultureInfo.InvariantCulture), count.Json.GetProperty("NewCount").GetString());
+            Assert.Equal(acknowledged, await MailIdsAsync());
+
+            // The SMTP listener is up again, after the orphans were removed.
+            using var client = new SmtpClient();
+            await client.ConnectAsync("127.0.0.1", smtpPort, SecureSocketOptions.None, ct);
+            await client.NoOpAsync(ct);
+        }
+
+        Assert.All(orphans, orphan => Assert.False(File.Exists(orphan), orphan));
+        var files = await StoredFilesAsync();
+        Assert.Equal(Messages, files.Count);
+        foreach (var file in files)
+        {
+            using var message = await MimeMessage.LoadAsync(Path.Combine(_dataDir, "mail", file), ct);
+            Assert.StartsWith("Before the crash ", message.Subject, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDir))
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+    }
+
+    private static HttpRequestMessage Post(string path, string token, params (string Name, string Value)[] parameters)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new FormUrlEncodedContent(parameters.Select(p => KeyValuePair.Create(p.Name, p.Value))),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    private Task<ServerProcess> StartServerAsync(out int smtpPort)
+    {
+        var address = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
+        smtpPort = ServerExecutable.FreePort();
+        return ServerProcess.StartAsync(
+            address,
+            ["--urls", address.ToString(), $"--Mailroom:DataDir={_dataDir}", "--Mailroom:Demo:Enabled=false", "--Mailroom:Durability=Full", $"--Mailroom:Smtp:Port={smtpPort}"]);
+    }
+
+    private Task<HashSet<string>> MailIdsAsync() => QueryAsync("SELECT mail_id FROM mails");
+
+    private async Task<List<string>> StoredFilesAsync() => [.. await QueryAsync("SELECT file FROM messages")];
+
+    // Read beside the server (WAL lets a reader in while it runs), as an operator's tool would.
+    private async Task<HashSet<string>> QueryAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_dataDir, "mailroom.db"), Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+}
