@@ -3,7 +3,7 @@ using static Mailroom.Bench.Text;
 
 namespace Mailroom.Bench;
 
-/// <summary>The command line of <c>directory</c>; every size and duration can be changed.</summary>
+/// <summary>The command line of <c>directory</c> and <c>mail</c>; every size and duration can be changed.</summary>
 internal sealed class BenchOptions
 {
     public static readonly string[] AllParts = ["sync", "get", "token", "list"];
@@ -41,6 +41,15 @@ internal sealed class BenchOptions
     /// <summary>Distinct members user/get rotates over.</summary>
     public int GetMembers { get; private set; } = 1_000;
 
+    /// <summary>Messages sent by each SMTP ingest run of <c>mail</c>.</summary>
+    public int Messages { get; private set; } = 10_000;
+
+    /// <summary>Concurrent SMTP sessions of the concurrent ingest run.</summary>
+    public int Sessions { get; private set; } = 20;
+
+    /// <summary>Size of each benchmark message.</summary>
+    public int MessageBytes { get; private set; } = 2048;
+
     public HashSet<string> Parts { get; } = new(AllParts, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Parent directory of the servers' data directories (must be a real disk for fsync to mean anything).</summary>
@@ -71,6 +80,11 @@ internal sealed class BenchOptions
           --server-dll PATH    Mailroom.Server.dll to run (found next to this build)
           --out FILE           also write the markdown summary to FILE
           --lang en|zh         language of the output (from LANG)
+        Usage: dotnet run -c Release --project bench/Mailroom.Bench -- mail [options]
+          --messages N         messages per SMTP ingest run (10000)
+          --sessions N         sessions of the concurrent ingest run (20)
+          --message-bytes N    size of each message (2048)
+          --data-dir, --server-dll, --out, --lang as above
         """,
         """
         用法：dotnet run -c Release --project bench/Mailroom.Bench -- directory [选项]
@@ -90,6 +104,11 @@ internal sealed class BenchOptions
           --server-dll PATH    要运行的 Mailroom.Server.dll（默认在本程序的构建输出旁查找）
           --out FILE           另将 markdown 摘要写入 FILE
           --lang en|zh         输出语言（默认取自 LANG）
+        用法：dotnet run -c Release --project bench/Mailroom.Bench -- mail [选项]
+          --messages N         每次 SMTP 收信测量发送的邮件数（10000）
+          --sessions N         并发收信测量的会话数（20）
+          --message-bytes N    每封邮件的大小（2048）
+          --data-dir、--server-dll、--out、--lang 同上
         """);
 
     /// <summary>Parses the options after the subcommand; null with a message when they are wrong.</summary>
@@ -119,6 +138,9 @@ internal sealed class BenchOptions
                 "--list-changes" => TryCount(value, v => options.ListChanges = v),
                 "--runs" => TryCount(value, v => options.Runs = v),
                 "--get-members" => TryCount(value, v => options.GetMembers = v),
+                "--messages" => TryCount(value, v => options.Messages = v),
+                "--sessions" => TryCount(value, v => options.Sessions = v),
+                "--message-bytes" => TryCount(value, v => options.MessageBytes = Math.Max(256, v)),
                 "--only" => options.SetParts(value, only: true),
                 "--skip" => options.SetParts(value, only: false),
                 "--data-dir" => Set(() => options.DataRoot = Path.GetFullPath(value)),

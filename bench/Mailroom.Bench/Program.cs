@@ -8,7 +8,7 @@ if (args is ["bare-server", .. var hostArguments])
     return 0;
 }
 
-if (args is not ["directory", .. var rest])
+if (args is not [("directory" or "mail") and var command, .. var rest])
 {
     Console.Error.WriteLine(BenchOptions.Usage);
     return 2;
@@ -42,7 +42,14 @@ Console.CancelKeyPress += (_, e) =>
 var report = new Report();
 try
 {
-    await new DirectoryBenchmark(options, serverDll, report).RunAsync(stop.Token);
+    if (command == "mail")
+    {
+        await new MailBenchmark(options, serverDll, report).RunAsync(stop.Token);
+    }
+    else
+    {
+        await new DirectoryBenchmark(options, serverDll, report).RunAsync(stop.Token);
+    }
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {

@@ -20,6 +20,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string? _dataDir;
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<IPEndPoint> _smtpListening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     static ServerProcess()
     {
@@ -33,14 +34,22 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         _process.ErrorDataReceived += (_, e) => OnOutput(e.Data);
-        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException(T(
-            $"The {Name} server exited before it listened.",
-            $"{Name} 服务器在开始监听前就退出了。")));
+        _process.Exited += (_, _) =>
+        {
+            var exited = new InvalidOperationException(T(
+                $"The {Name} server exited before it listened.",
+                $"{Name} 服务器在开始监听前就退出了。"));
+            _listening.TrySetException(exited);
+            _smtpListening.TrySetException(exited);
+        };
     }
 
     public string Name { get; }
 
     public IPEndPoint EndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+
+    /// <summary>Mailroom's inbound SMTP listener, once it listens (it opens after HTTP; a bare server never does).</summary>
+    public Task<IPEndPoint> SmtpEndPointAsync(CancellationToken cancellationToken) => _smtpListening.Task.WaitAsync(StartTimeout, cancellationToken);
 
     /// <summary>CPU time the server process has used so far (user and kernel).</summary>
     public TimeSpan CpuTime
@@ -72,6 +81,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             $"--Mailroom:Demo:Domain={MailroomApi.Domain}",
             $"--Mailroom:Demo:Admin={MailroomApi.ClientId}",
             $"--Mailroom:Demo:Secret={demoSecret}",
+
+            // SMTP on free ports, and the line that says which (the mail benchmark reads it).
+            "--Mailroom:Smtp:Port=0",
+            "--Mailroom:Smtp:SubmissionPort=0",
+            "--Logging:LogLevel:Mailroom.Server.Mail.SmtpHost=Information",
         ];
         return StartAsync(name, serverDll, arguments, dataDir, cancellationToken);
     }
@@ -177,6 +191,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     [GeneratedRegex(@"Now listening on: http://(?<address>[0-9.]+):(?<port>\d+)")]
     private static partial Regex ListeningLine();
 
+    [GeneratedRegex(@"SMTP (?<kind>inbound|submission) listening on (?<address>[0-9.]+):(?<port>\d+)")]
+    private static partial Regex SmtpListeningLine();
+
     private async Task StartAndWaitAsync(CancellationToken cancellationToken)
     {
         _process.Start();
@@ -205,6 +222,21 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         if (ListeningLine().Match(line) is { Success: true } match)
         {
             _listening.TrySetResult(new IPEndPoint(IPAddress.Parse(match.Groups["address"].Value), int.Parse(match.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture)));
+            return;
+        }
+
+        if (SmtpListeningLine().Match(line) is { Success: true } smtp)
+        {
+            if (smtp.Groups["kind"].Value == "inbound")
+            {
+                _smtpListening.TrySetResult(new IPEndPoint(IPAddress.Parse(smtp.Groups["address"].Value), int.Parse(smtp.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+
+            return;
+        }
+
+        if (line.StartsWith("info: Mailroom.Server.Mail.SmtpHost", StringComparison.Ordinal))
+        {
             return;
         }
 

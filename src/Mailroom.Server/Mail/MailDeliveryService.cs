@@ -48,29 +48,16 @@ internal sealed class MailDeliveryService(IDatabase database, MessageSpool spool
             }
         }
 
-        var file = await spool.StoreAsync(new ReadOnlySequence<byte>(bytes), received);
-        Result<List<DeliveredCopy>> stored;
-        try
-        {
-            // Not cancellable: the file is durable, and the row that makes it visible is one short
-            // transaction; abandoning it half-way would only leave an orphan.
-            stored = await database.WriteAsync(
-                session => StoreAsync(session, sender, recipients, new StoredMessage(file, bytes.Length, content.Sender, content.Recipients, content.Subject, content.Summary, received)),
-                null,
-                CancellationToken.None);
-        }
-        catch
-        {
-            spool.Delete(file);
-            throw;
-        }
+        var spooled = await spool.StoreAsync(new ReadOnlySequence<byte>(bytes), received);
 
+        // Not cancellable: the bytes are durable, and the rows that make them visible are one short
+        // transaction. If it fails, or finds no recipient left, the bytes stay unreferenced (the file
+        // may hold other messages of the same flush); a file nothing names is removed at the next start.
+        var stored = await database.WriteAsync(
+            session => StoreAsync(session, sender, recipients, new StoredMessage(spooled.File, spooled.Offset, spooled.Size, content.Sender, content.Recipients, content.Subject, content.Summary, received)),
+            null,
+            CancellationToken.None);
         var copies = stored.Value!;
-        if (copies.Count == 0)
-        {
-            spool.Delete(file);
-            return copies;
-        }
 
         foreach (var copy in copies)
         {

@@ -50,7 +50,7 @@ internal sealed class MailService(IDatabase database, MessageSpool spool, MailNo
             return null;
         }
 
-        await using var stream = spool.OpenRead(row.File);
+        await using var stream = await spool.OpenReadAsync(row.File, row.Offset, row.Size, cancellationToken);
         var message = await MimeMessage.LoadAsync(stream, cancellationToken);
         var attachments = message.Attachments
             .Select((entity, index) => new MailAttachment(index, AttachmentName(entity, index), entity.ContentType.MimeType))
@@ -60,7 +60,7 @@ internal sealed class MailService(IDatabase database, MessageSpool spool, MailNo
 
     /// <summary>The raw MIME of a copy, or null when the member has none with that id. The caller disposes it.</summary>
     public async Task<Stream?> OpenRawAsync(long memberId, string mailId, CancellationToken cancellationToken) =>
-        await FindAsync(memberId, mailId, cancellationToken) is { } row ? spool.OpenRead(row.File) : null;
+        await FindAsync(memberId, mailId, cancellationToken) is { } row ? await spool.OpenReadAsync(row.File, row.Offset, row.Size, cancellationToken) : null;
 
     /// <summary>An attachment's decoded content, or null when there is no such copy or attachment.</summary>
     public async Task<(MailAttachment Attachment, Stream Content)?> OpenAttachmentAsync(long memberId, string mailId, int index, CancellationToken cancellationToken)

@@ -7,17 +7,18 @@ using Microsoft.Extensions.Options;
 namespace Mailroom.Server.Mail;
 
 /// <summary>
-/// The raw MIME of received messages, one file per message:
-/// <c>&lt;DataDir&gt;/mail/&lt;yyyyMMdd&gt;/&lt;key&gt;.eml</c> (the UTC day it arrived, a random
-/// 24-character key). A file is written under <c>&lt;key&gt;.tmp</c>, fsynced, renamed, and its
-/// directory fsynced before <see cref="StoreAsync"/> completes; only then is the message row that
-/// names it committed, and only after that is 250 answered. A file without a row is an orphan of
-/// a crash between the two and is removed at the next start (<see cref="RemoveOrphansAsync"/>).
-/// Files are never changed once written.
+/// The raw MIME of received messages, in files <c>&lt;DataDir&gt;/mail/&lt;yyyyMMdd&gt;/&lt;key&gt;.msg</c>
+/// (the UTC day, a random 24-character key). Messages flushed together share one file, back to
+/// back, and each message row says where its bytes are (file, offset, size); a message arriving
+/// alone gets a file of its own. A file is written under <c>&lt;key&gt;.tmp</c>, fsynced, renamed,
+/// and its directory fsynced before <see cref="StoreAsync"/> completes; only then are the rows that
+/// name it committed, and only after that is 250 answered. Files are never changed once written.
+/// A file no row names is an orphan of a crash (or of a delivery that found no recipient left)
+/// and is removed at the next start (<see cref="RemoveOrphansAsync"/>).
 /// <para>
-/// One dedicated thread does the writing, so sessions never block pool threads on fsync, and
-/// messages arriving while it flushes are written as one batch: their files are fsynced
-/// back to back (the first journal commit carries the others) and each directory once.
+/// One dedicated thread does the writing, so sessions never block pool threads on fsync, and the
+/// messages that arrive while it flushes are written as the next batch: one file, one fsync, one
+/// rename and one directory fsync for all of them (group commit).
 /// </para>
 /// </summary>
 internal sealed partial class MessageSpool : IDisposable
@@ -43,30 +44,33 @@ internal sealed partial class MessageSpool : IDisposable
     /// Writes a message durably; the file's name relative to <see cref="Root"/>. Not cancellable:
     /// the caller's buffer is in use until the write is done, so the caller always waits for it.
     /// </summary>
-    public Task<string> StoreAsync(ReadOnlySequence<byte> content, DateTimeOffset receivedAt)
+    public Task<SpooledMessage> StoreAsync(ReadOnlySequence<byte> content, DateTimeOffset receivedAt)
     {
         EnsureWriter();
         var day = receivedAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var write = new SpoolWrite(content, day, MailIds.New());
+        var write = new SpoolWrite(content, day);
         _queue.Add(write);
         return write.Completion.Task;
     }
 
-    /// <summary>Opens a stored message for reading.</summary>
-    public Stream OpenRead(string file) =>
-        new FileStream(FullPath(file), FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
-
-    /// <summary>Removes a file whose message row was never committed. A crash before this leaves an orphan for the next start.</summary>
-    public void Delete(string file)
+    /// <summary>Reads a stored message into memory (messages are at most the SMTP size limit).</summary>
+    public async Task<Stream> OpenReadAsync(string file, long offset, long size, CancellationToken cancellationToken)
     {
-        try
+        var bytes = new byte[size];
+        using var handle = File.OpenHandle(FullPath(file), FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        var read = 0;
+        while (read < bytes.Length)
         {
-            File.Delete(FullPath(file));
+            var n = await RandomAccess.ReadAsync(handle, bytes.AsMemory(read), offset + read, cancellationToken);
+            if (n == 0)
+            {
+                throw new IOException($"The message file {file} ends before its message does.");
+            }
+
+            read += n;
         }
-        catch (IOException e)
-        {
-            LogDeleteFailed(_logger, e, file);
-        }
+
+        return new MemoryStream(bytes, writable: false);
     }
 
     /// <summary>
@@ -147,74 +151,54 @@ internal sealed partial class MessageSpool : IDisposable
 
     private void WriteBatch(List<SpoolWrite> batch)
     {
-        var open = new List<(SpoolWrite Write, FileStream Stream)>(batch.Count);
-        foreach (var write in batch)
+        // Normally one day; a batch that spans midnight writes one file per day.
+        foreach (var day in batch.GroupBy(w => w.Day))
         {
-            try
+            WriteFile(day.Key, [.. day]);
+        }
+    }
+
+    private void WriteFile(string day, List<SpoolWrite> writes)
+    {
+        var key = MailIds.New();
+        string? temporary = null;
+        string? final = null;
+        try
+        {
+            var directory = EnsureDirectory(day);
+            temporary = Path.Combine(directory, key + ".tmp");
+            final = Path.Combine(directory, key + ".msg");
+            var offsets = new long[writes.Count];
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024))
             {
-                var directory = EnsureDirectory(write.Day);
-                var stream = new FileStream(Path.Combine(directory, write.Key + ".tmp"), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-                open.Add((write, stream));
-                foreach (var segment in write.Content)
+                for (var i = 0; i < writes.Count; i++)
                 {
-                    stream.Write(segment.Span);
+                    offsets[i] = stream.Position;
+                    foreach (var segment in writes[i].Content)
+                    {
+                        stream.Write(segment.Span);
+                    }
                 }
+
+                stream.Flush(flushToDisk: true);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+            File.Move(temporary, final);
+            temporary = null;
+            DirectorySync.Flush(directory);
+            var file = $"{day}/{key}.msg";
+            for (var i = 0; i < writes.Count; i++)
+            {
+                writes[i].Complete(new SpooledMessage(file, offsets[i], writes[i].Content.Length));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing of the batch counts; whatever reached the disk is an orphan.
+            TryDelete(temporary ?? final);
+            foreach (var write in writes)
             {
                 write.Fail(e);
-            }
-        }
-
-        var directories = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (write, stream) in open)
-        {
-            var temporary = stream.Name;
-            try
-            {
-                using (stream)
-                {
-                    stream.Flush(flushToDisk: true);
-                }
-
-                File.Move(temporary, Path.ChangeExtension(temporary, ".eml"));
-                directories.Add(Path.GetDirectoryName(temporary)!);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                TryDelete(temporary);
-                write.Fail(e);
-            }
-        }
-
-        Exception? flushFailure = null;
-        foreach (var directory in directories)
-        {
-            try
-            {
-                DirectorySync.Flush(directory);
-            }
-            catch (IOException e)
-            {
-                flushFailure = e;
-            }
-        }
-
-        foreach (var (write, stream) in open)
-        {
-            if (write.Completion.Task.IsCompleted)
-            {
-                continue;
-            }
-
-            if (flushFailure is not null)
-            {
-                TryDelete(Path.ChangeExtension(stream.Name, ".eml"));
-                write.Fail(flushFailure);
-            }
-            else
-            {
-                write.Complete($"{write.Day}/{write.Key}.eml");
             }
         }
     }
@@ -238,8 +222,13 @@ internal sealed partial class MessageSpool : IDisposable
         return directory;
     }
 
-    private void TryDelete(string path)
+    private void TryDelete(string? path)
     {
+        if (path is null)
+        {
+            return;
+        }
+
         try
         {
             File.Delete(path);
@@ -253,18 +242,19 @@ internal sealed partial class MessageSpool : IDisposable
     [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Could not remove the message file {File}; it is removed at the next start")]
     private static partial void LogDeleteFailed(ILogger logger, Exception exception, string file);
 
-    private sealed class SpoolWrite(ReadOnlySequence<byte> content, string day, string key)
+    private sealed class SpoolWrite(ReadOnlySequence<byte> content, string day)
     {
         public ReadOnlySequence<byte> Content { get; } = content;
 
         public string Day { get; } = day;
 
-        public string Key { get; } = key;
+        public TaskCompletionSource<SpooledMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public TaskCompletionSource<string> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Complete(string file) => Completion.TrySetResult(file);
+        public void Complete(SpooledMessage stored) => Completion.TrySetResult(stored);
 
         public void Fail(Exception e) => Completion.TrySetException(e);
     }
 }
+
+/// <summary>Where a message's bytes are: a file under the spool root, an offset in it and a length.</summary>
+internal sealed record SpooledMessage(string File, long Offset, long Size);

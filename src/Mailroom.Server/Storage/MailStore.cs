@@ -12,7 +12,7 @@ internal static class MailStore
     public const string Trash = "trash";
 
     private const string MailColumns =
-        "c.mail_id, c.member_id, c.delivered_to, c.folder, c.seen, c.received_at, m.file, m.size, m.sender, m.recipients, m.subject, m.summary";
+        "c.mail_id, c.member_id, c.delivered_to, c.folder, c.seen, c.received_at, m.file, m.file_offset, m.size, m.sender, m.recipients, m.subject, m.summary";
 
     /// <summary>The enterprise that hosts <paramref name="domain"/>, or null when none does.</summary>
     public static Task<long?> DomainEnterpriseAsync(StoreSession session, string domain) =>
@@ -28,10 +28,11 @@ internal static class MailStore
     public static async Task<long> InsertMessageAsync(StoreSession session, StoredMessage message) =>
         (await session.ScalarAsync<long?>(
             """
-            INSERT INTO messages (file, size, sender, recipients, subject, summary, received_at)
-            VALUES (@f, @s, @from, @to, @subj, @sum, @at) RETURNING id
+            INSERT INTO messages (file, file_offset, size, sender, recipients, subject, summary, received_at)
+            VALUES (@f, @o, @s, @from, @to, @subj, @sum, @at) RETURNING id
             """,
             ("@f", message.File),
+            ("@o", message.Offset),
             ("@s", message.Size),
             ("@from", message.Sender),
             ("@to", message.Recipients),
@@ -114,10 +115,11 @@ internal static class MailStore
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
         r.GetString(6),
         r.GetInt64(7),
-        r.GetString(8),
+        r.GetInt64(8),
         r.GetString(9),
         r.GetString(10),
-        r.GetString(11));
+        r.GetString(11),
+        r.GetString(12));
 }
 
 /// <summary>A member that mail may be delivered to.</summary>
@@ -125,7 +127,7 @@ internal sealed record MailRecipient(long Id, long EnterpriseId, string Address,
 
 /// <summary>A received message as stored once for all its copies.</summary>
 internal sealed record StoredMessage(
-    string File, long Size, string Sender, string Recipients, string Subject, string Summary, DateTimeOffset ReceivedAt);
+    string File, long Offset, long Size, string Sender, string Recipients, string Subject, string Summary, DateTimeOffset ReceivedAt);
 
 /// <summary>A member's copy of a message, with the message's metadata.</summary>
 internal sealed record MailRow(
@@ -136,6 +138,7 @@ internal sealed record MailRow(
     bool Seen,
     DateTimeOffset ReceivedAt,
     string File,
+    long Offset,
     long Size,
     string Sender,
     string Recipients,

@@ -157,11 +157,13 @@ CREATE TABLE IF NOT EXISTS password_hardening (
     member_id INTEGER PRIMARY KEY
 );
 
--- Received messages (PROTOCOL.md §7.1): one row per accepted SMTP transaction. The raw MIME is the
--- file <DataDir>/mail/<file> (see Mail/MessageSpool.cs); it is written and flushed before the row.
+-- Received messages (PROTOCOL.md §7.1): one row per accepted SMTP transaction. The raw MIME is
+-- <size> bytes at <file_offset> in the file <DataDir>/mail/<file> (Mail/MessageSpool.cs: messages
+-- flushed together share a file); it is written and flushed before the row is committed.
 CREATE TABLE IF NOT EXISTS messages (
     id          INTEGER PRIMARY KEY,
     file        TEXT    NOT NULL,
+    file_offset BIGINT  NOT NULL,
     size        BIGINT  NOT NULL,
     -- The From header as written (display name and address), the To header, the decoded subject.
     sender      TEXT    NOT NULL,
@@ -171,7 +173,7 @@ CREATE TABLE IF NOT EXISTS messages (
     summary     TEXT    NOT NULL,
     received_at BIGINT  NOT NULL
 );
-CREATE UNIQUE INDEX IF NOT EXISTS messages_by_file ON messages (file);
+CREATE INDEX IF NOT EXISTS messages_by_file ON messages (file);
 
 -- Each member's copy of a message; mail_id is the opaque, URL-safe MailId of §5 and §7.4.
 CREATE TABLE IF NOT EXISTS mails (
