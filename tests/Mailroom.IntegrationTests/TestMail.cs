@@ -84,11 +84,16 @@ public static class TestMail
         return reply;
     }
 
-    /// <summary>Files under the server's message spool (temporary ones included).</summary>
+    /// <summary>
+    /// Files under the server's message spool that hold something, temporary ones included (the
+    /// spool also keeps empty files ready for the next messages).
+    /// </summary>
     public static IReadOnlyList<string> SpoolFiles(MailroomApp app)
     {
         var root = app.Get<MessageSpool>().Root;
-        return Directory.Exists(root) ? Directory.GetFiles(root, "*", SearchOption.AllDirectories) : [];
+        return Directory.Exists(root)
+            ? Directory.GetFiles(root, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal) || new FileInfo(f).Length > 0).ToList()
+            : [];
     }
 }
 
