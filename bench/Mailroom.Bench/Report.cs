@@ -16,6 +16,9 @@ internal sealed class Report
 
     public bool AnyFailed => _rows.Any(r => r.Verdict == Verdict.Fail);
 
+    /// <summary>The baseline column's heading (the directory benchmark's baseline is bare Kestrel).</summary>
+    public string BaselineName { get; set; } = T("Bare Kestrel", "裸 Kestrel");
+
     /// <summary>Mailroom's rate against the bare server's, with the same load; the target is a minimum ratio.</summary>
     public void Ratio(string measurement, string unit, ThroughputResult mailroom, ThroughputResult bare, double minimumRatio, string? note = null)
     {
@@ -33,7 +36,7 @@ internal sealed class Report
     }
 
     /// <summary>A rate of a fixed amount of work; the target (if any) is an absolute minimum.</summary>
-    public void Rate(string measurement, string unit, BatchResult mailroom, BatchResult? bare, double? minimum, string? note = null)
+    public void Rate(string measurement, string unit, BatchResult mailroom, BatchResult? bare, double? minimum, string? note = null, string? baselineUnit = null)
     {
         var ratio = bare is null ? "" : (mailroom.PerSecond / bare.PerSecond).ToString("0.00", CultureInfo.InvariantCulture);
         var verdict = mailroom.Errors > 0 ? Verdict.Fail
@@ -42,7 +45,7 @@ internal sealed class Report
         Add(new ReportRow(
             measurement,
             Rate(mailroom.PerSecond, unit),
-            bare is null ? "" : Rate(bare.PerSecond, T("req/s", "请求/秒")),
+            bare is null ? "" : Rate(bare.PerSecond, baselineUnit ?? T("req/s", "请求/秒")),
             ratio,
             minimum is { } min ? "≥ " + Rate(min, unit) : "",
             verdict,
@@ -68,8 +71,8 @@ internal sealed class Report
     {
         var text = new StringBuilder();
         text.AppendLine(T(
-            "| Measurement | Mailroom | Bare Kestrel | Ratio | Target | Result | Notes |",
-            "| 测量项 | Mailroom | 裸 Kestrel | 比值 | 目标 | 结果 | 说明 |"));
+            $"| Measurement | Mailroom | {BaselineName} | Ratio | Target | Result | Notes |",
+            $"| 测量项 | Mailroom | {BaselineName} | 比值 | 目标 | 结果 | 说明 |"));
         text.AppendLine("|---|---:|---:|---:|---|---|---|");
         foreach (var row in _rows)
         {
