@@ -121,7 +121,7 @@ internal sealed class Report
             line.Append(row.Value);
             if (row.Baseline.Length > 0)
             {
-                line.Append(T("  bare ", "  裸服务器 ")).Append(row.Baseline).Append(T("  ratio ", "  比值 ")).Append(row.Ratio);
+                line.Append("  ").Append(BaselineName).Append(' ').Append(row.Baseline).Append(T("  ratio ", "  比值 ")).Append(row.Ratio);
             }
 
             if (row.Target.Length > 0)
