@@ -5,8 +5,8 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Mailroom.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using SmtpServer;
 
