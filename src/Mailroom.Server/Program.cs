@@ -3,6 +3,7 @@ using Mailroom.Server.Auth;
 using Mailroom.Server.Directory;
 using Mailroom.Server.Protocol;
 using Mailroom.Server.Storage;
+using Mailroom.Server.Ui;
 
 if (OperatorCommands.IsCommand(args))
 {
@@ -15,11 +16,14 @@ builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddDirectory();
 builder.Services.AddAuth(builder.Configuration);
 builder.Services.AddAdmin(builder.Configuration);
+builder.Services.AddUi();
 
 var app = builder.Build();
 app.UseShutdownGate();
+app.UseUi();
 app.MapTokens();
 app.MapDirectory().RequireOpenApiAccess();
+app.MapUi();
 app.MapUnknownPaths();
 await app.RunAsync();
 return 0;
