@@ -36,13 +36,8 @@ public sealed partial class UiTextCatalogTests
     public void EveryTextAPageAsksForExists()
     {
         var catalog = new UiTextCatalog();
-        var serverSource = Path.Combine(RepositoryRoot(), "src", "Mailroom.Server");
-        var pages = System.IO.Directory.EnumerateFiles(serverSource, "*.cs*", SearchOption.AllDirectories)
-            .Where(path => path.EndsWith(".cshtml", StringComparison.Ordinal) || path.EndsWith(".cs", StringComparison.Ordinal))
-            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
-
         var used = 0;
-        foreach (var page in pages)
+        foreach (var page in SourceTree.ServerFiles())
         {
             foreach (Match match in TextUse().Matches(File.ReadAllText(page)))
             {
@@ -57,17 +52,6 @@ public sealed partial class UiTextCatalogTests
 
     private static UiTextCatalog Load(params string[] files) =>
         new(files.Select((json, i) => ($"file{i}", (Stream)new MemoryStream(Encoding.UTF8.GetBytes(json)))));
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Mailroom.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Mailroom.slnx not found above the test binaries.");
-    }
 
     // T["key"] and T.Format("key", …) in pages and page models.
     [GeneratedRegex("""\bT(?:\[|\.Format\()"(?<key>[a-z0-9_.-]+)"[\],]""")]
