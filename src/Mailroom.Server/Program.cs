@@ -4,6 +4,7 @@ using Mailroom.Server.Directory;
 using Mailroom.Server.Mail;
 using Mailroom.Server.Protocol;
 using Mailroom.Server.Storage;
+using Mailroom.Server.Ui;
 
 if (OperatorCommands.IsCommand(args))
 {
@@ -17,11 +18,14 @@ builder.Services.AddDirectory();
 builder.Services.AddAuth(builder.Configuration);
 builder.Services.AddAdmin(builder.Configuration);
 builder.Services.AddMail();
+builder.Services.AddUi();
 
 var app = builder.Build();
 app.UseShutdownGate();
+app.UseUi();
 app.MapTokens();
 app.MapDirectory().RequireOpenApiAccess();
+app.MapUi();
 app.MapUnknownPaths();
 await app.RunAsync();
 return 0;

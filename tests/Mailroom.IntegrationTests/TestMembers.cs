@@ -4,52 +4,30 @@ using Microsoft.Data.Sqlite;
 namespace Mailroom.IntegrationTests;
 
 /// <summary>
-/// Members for the department and group tests, written straight into the test server's SQLite file
-/// because user/sync is built on another branch; replace <see cref="AddAsync"/> and
-/// <see cref="AddAliasAsync"/> with user/sync calls once it exists. Also reads the change log and
-/// the operation log, which no endpoint of these tests shows.
+/// Members for the department and group tests, made through user/sync like any client would; plus
+/// reads of the change log and the operation log, which no endpoint shows, from the SQLite file.
 /// </summary>
 public static class TestMembers
 {
-    /// <summary>Creates a member directly in the given departments (which must exist); none = the root.</summary>
+    /// <summary>Adds a member through user/sync in the given departments (which must exist); none = the root.</summary>
     public static async Task<string> AddAsync(TestEnterprise enterprise, string local, params string[] departments)
     {
         var address = enterprise.Address(local).ToLowerInvariant();
-        await using var connection = await OpenAsync(enterprise.App);
-        var memberId = (long)(await ScalarAsync(
-            connection,
-            "INSERT INTO members (enterprise_id, address, name, password_hash, changed_version) VALUES (@e, @a, @n, 'x', 1) RETURNING id",
-            ("@e", enterprise.Id), ("@a", address), ("@n", local)))!;
-        foreach (var path in departments)
-        {
-            long departmentId = 0;
-            foreach (var segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-            {
-                departmentId = (long)(await ScalarAsync(
-                    connection,
-                    "SELECT id FROM departments WHERE enterprise_id = @e AND parent_id = @p AND name = @n",
-                    ("@e", enterprise.Id), ("@p", departmentId), ("@n", segment))
-                    ?? throw new InvalidOperationException($"No department {path}."));
-            }
-
-            await ScalarAsync(
-                connection,
-                "INSERT INTO member_departments (member_id, department_id) VALUES (@m, @d)",
-                ("@m", memberId), ("@d", departmentId));
-        }
-
+        var parameters = new List<(string, string)> { ("Action", "2"), ("Alias", address), ("Name", local), ("Password", TestDirectory.Password) };
+        parameters.AddRange(departments.Select(path => ("PartyPath", path)));
+        (await enterprise.PostAsync("/openapi/user/sync", [.. parameters])).AssertEmptySuccess();
         return address;
     }
 
-    /// <summary>Gives a member a Slave alias.</summary>
+    /// <summary>Gives a member one more Slave alias (user/sync MOD replaces the whole list, so it names the old ones too).</summary>
     public static async Task<string> AddAliasAsync(TestEnterprise enterprise, string memberAddress, string aliasLocal)
     {
         var alias = enterprise.Address(aliasLocal).ToLowerInvariant();
-        await using var connection = await OpenAsync(enterprise.App);
-        await ScalarAsync(
-            connection,
-            "INSERT INTO member_aliases (address, member_id, enterprise_id) SELECT @al, id, enterprise_id FROM members WHERE address = @a",
-            ("@al", alias), ("@a", memberAddress));
+        var member = await enterprise.GetMemberAsync(memberAddress);
+        var slaves = member.GetProperty("SlaveList").GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries).Append(alias);
+        var parameters = new List<(string, string)> { ("Action", "3"), ("Alias", memberAddress) };
+        parameters.AddRange(slaves.Select(slave => ("Slave", slave)));
+        (await enterprise.PostAsync("/openapi/user/sync", [.. parameters])).AssertEmptySuccess();
         return alias;
     }
 

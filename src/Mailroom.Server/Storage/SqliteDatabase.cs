@@ -11,7 +11,8 @@ namespace Mailroom.Server.Storage;
 /// transaction, each call in its own savepoint, on its own thread. Concurrent calls thus share one
 /// commit (one fsync) while a refused call still changes nothing, and an uncontended call runs
 /// without a thread hop. Reads use a pool of connections, each read in its own snapshot.
-/// Transactions use plain BEGIN/COMMIT statements, prepared once per connection.
+/// Transactions use plain BEGIN/COMMIT statements, prepared once per connection; the log is
+/// copied into the database file in the background (<see cref="SqliteCheckpointer"/>).
 /// </summary>
 internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 {
@@ -22,6 +23,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     private readonly string _connectionString;
     private readonly ILogger<SqliteDatabase> _logger;
     private readonly PooledConnection _writer;
+    private readonly SqliteCheckpointer _checkpointer;
     private int _leading;
     private bool _disposed;
 
@@ -41,6 +43,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         using var schema = _writer.Connection.CreateCommand();
         schema.CommandText = SchemaScript.Text;
         schema.ExecuteNonQuery();
+        _checkpointer = new SqliteCheckpointer(OpenConnection(), logger);
     }
 
     private string Synchronous { get; }
@@ -108,6 +111,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             stranded.Fail(new ObjectDisposedException(nameof(SqliteDatabase)));
         }
 
+        _checkpointer.Dispose();
         await _writer.DisposeAsync();
         while (_readers.TryTake(out var reader))
         {
@@ -143,14 +147,16 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
-    private PooledConnection Open()
+    private PooledConnection Open() => new(OpenConnection());
+
+    private SqliteConnection OpenConnection()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=OFF;";
+        pragmas.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={Synchronous}; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=0;";
         pragmas.ExecuteNonQuery();
-        return new PooledConnection(connection);
+        return connection;
     }
 
     private async Task RunBatchAsync(List<WriteItem> batch)
@@ -176,6 +182,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             }
 
             afterCommit = session.TakeAfterCommit();
+            _checkpointer.Committed();
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
         {
