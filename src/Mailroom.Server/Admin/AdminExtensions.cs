@@ -3,7 +3,6 @@ using Mailroom.Server.Auth;
 using Mailroom.Server.Directory;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -38,7 +37,7 @@ internal static class AdminExtensions
     /// <summary>
     /// The administrator's console (/admin): its own cookie scheme (HttpOnly, SameSite=Strict,
     /// Secure on HTTPS, sliding expiry, the path /admin only), required on every console page but
-    /// the sign-in page.
+    /// the sign-in page (Pages/AdminPageModel.cs asks for it).
     /// </summary>
     private static IServiceCollection AddAdminConsole(this IServiceCollection services, IConfiguration configuration)
     {
@@ -68,22 +67,29 @@ internal static class AdminExtensions
             .Configure<IOptions<AdminOptions>>((cookie, admin) => cookie.ExpireTimeSpan = TimeSpan.FromMinutes(Math.Max(1, admin.Value.SessionMinutes)));
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminSession.Policy, policy => policy.AddAuthenticationSchemes(AdminSession.Scheme).RequireAuthenticatedUser());
-        services.Configure<RazorPagesOptions>(options =>
-        {
-            options.Conventions.AuthorizeFolder("/Admin/Pages", AdminSession.Policy);
-            options.Conventions.AllowAnonymousToPage("/Admin/Pages/Index");
-        });
         return services;
     }
 
     /// <summary>
-    /// Authentication for the console's paths only (the open protocol authenticates by token, and
-    /// its calls should not pay for reading a cookie scheme), then authorization, which only acts
-    /// on endpoints that ask for it.
+    /// The console's session on the console's paths only — the open protocol authenticates by token,
+    /// and its calls should not pay for reading a cookie — by the console's own scheme whatever other
+    /// schemes exist; then authorization, which only acts on endpoints that ask for it. Every
+    /// console request thus has the same user for the anti-forgery tokens it issues and checks.
     /// </summary>
     public static WebApplication UseAdmin(this WebApplication app)
     {
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase), console => console.UseAuthentication());
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase),
+            console => console.Use(async (context, next) =>
+            {
+                var session = await context.AuthenticateAsync(AdminSession.Scheme);
+                if (session.Succeeded)
+                {
+                    context.User = session.Principal;
+                }
+
+                await next(context);
+            }));
         app.UseAuthorization();
         return app;
     }

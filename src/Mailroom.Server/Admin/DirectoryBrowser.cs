@@ -54,7 +54,7 @@ internal sealed class DirectoryBrowser(IDatabase database)
         database.ReadAsync<Result<MemberView>>(
             async session =>
             {
-                var found = await MemberLookup.FindAsync(session, enterpriseId, address, "alias");
+                var found = await MemberLookup.FindAsync(session, enterpriseId, address, "Alias");
                 if (found.Error is { } error)
                 {
                     return error;

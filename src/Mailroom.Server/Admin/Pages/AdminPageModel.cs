@@ -1,6 +1,7 @@
 using System.Net;
 using Mailroom.Server.Protocol;
 using Mailroom.Server.Ui;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -10,8 +11,10 @@ namespace Mailroom.Server.Admin.Pages;
 /// <summary>
 /// What every console page model shares: the signed-in administrator (whose enterprise scopes
 /// everything the page reads or changes), the page's texts, and a status line carried across the
-/// redirect after a change.
+/// redirect after a change. Every console page requires a signed-in administrator, except those
+/// that allow anonymous callers themselves (the sign-in page).
 /// </summary>
+[Authorize(Policy = AdminSession.Policy)]
 internal abstract class AdminPageModel(UiText text) : PageModel
 {
     /// <summary>The page's texts, in the request's language.</summary>

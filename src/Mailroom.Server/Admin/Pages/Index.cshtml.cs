@@ -1,11 +1,13 @@
 using System.Globalization;
 using Mailroom.Server.Ui;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Mailroom.Server.Admin.Pages;
 
 /// <summary>/admin: the sign-in form, or for a signed-in administrator an overview of the enterprise.</summary>
+[AllowAnonymous]
 internal sealed class IndexModel(UiText text, AdminAccountService accounts, EnterpriseService enterprises, ConsoleClock clock) : AdminPageModel(text)
 {
     [BindProperty]

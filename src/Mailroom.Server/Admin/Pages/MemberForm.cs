@@ -60,8 +60,8 @@ internal sealed class MemberForm
     public IEnumerable<(string Name, string Value)> ToAdd()
     {
         yield return ("Action", SyncAction.Add.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        yield return ("Alias", Address);
-        yield return ("Password", Password);
+        yield return ("Alias", Address ?? "");
+        yield return ("Password", Password ?? "");
         yield return ("Md5", "0");
         yield return ("OpenType", Enabled ? "1" : "2");
         foreach (var field in Fields())
@@ -89,7 +89,7 @@ internal sealed class MemberForm
     {
         yield return ("Action", SyncAction.Modify.ToString(System.Globalization.CultureInfo.InvariantCulture));
         yield return ("Alias", primary);
-        if (Password.Length > 0)
+        if (!string.IsNullOrEmpty(Password))
         {
             yield return ("Password", Password);
             yield return ("Md5", "0");

@@ -27,7 +27,7 @@ internal sealed class MemberNewModel(UiText text, MemberSyncService sync, Enterp
         var result = await sync.SyncAsync(Call("user/sync", Form.ToAdd()), cancellationToken);
         if (result.Error is null)
         {
-            return Done(T.Format("admin.member.created", Form.Address), MemberModel.Link(Form.Address.Trim().ToLowerInvariant()));
+            return Done(T.Format("admin.member.created", Form.Address), MemberModel.Link((Form.Address ?? "").Trim().ToLowerInvariant()));
         }
 
         Error = Message(result.Error);
