@@ -73,6 +73,17 @@ public sealed partial class OperationLogPageTests(BrowserFixture browser) : ICla
         var csv = await ExportAsync(page);
         Assert.Equal(shown, csv.Skip(1).Select(r => r[6]));
         Assert.Equal(Enumerable.Range(0, 60).Reverse().Select(i => $"{{\"Action\":\"2\",\"DstPath\":\"部门{i:D2}\"}}"), shown);
+
+        // The time range: everything so far is before tomorrow and nothing is after it.
+        var tomorrow = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-dd'T'HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        await page.GetByLabel("Before (UTC)").FillAsync(tomorrow);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("60 entries match.")).ToBeVisibleAsync();
+        await page.GetByLabel("Before (UTC)").FillAsync("");
+        await page.GetByLabel("From (UTC)").FillAsync(tomorrow);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByText("0 entries match.")).ToBeVisibleAsync();
+        Assert.Single(await ExportAsync(page));
     }
 
     [Fact]

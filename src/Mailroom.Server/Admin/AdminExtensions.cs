@@ -64,7 +64,11 @@ internal static class AdminExtensions
             options.Events.OnValidatePrincipal = ValidateSessionAsync;
         });
         services.AddOptions<CookieAuthenticationOptions>(AdminSession.Scheme)
-            .Configure<IOptions<AdminOptions>>((cookie, admin) => cookie.ExpireTimeSpan = TimeSpan.FromMinutes(Math.Max(1, admin.Value.SessionMinutes)));
+            .Configure<IOptions<AdminOptions>, TimeProvider>((cookie, admin, time) =>
+            {
+                cookie.ExpireTimeSpan = TimeSpan.FromMinutes(Math.Max(1, admin.Value.SessionMinutes));
+                cookie.TimeProvider = time;
+            });
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminSession.Policy, policy => policy.AddAuthenticationSchemes(AdminSession.Scheme).RequireAuthenticatedUser());
         return services;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Mailroom.Server.Ui;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Mailroom.Server.Admin.Pages;
