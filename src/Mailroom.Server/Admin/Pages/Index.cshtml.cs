@@ -25,10 +25,9 @@ internal sealed class IndexModel(UiText text, AdminAccountService accounts, Ente
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var signedIn = await HttpContext.AuthenticateAsync(AdminSession.Scheme);
-        if (AdminSession.From(signedIn.Principal) is { } session)
+        // The console's middleware has read the session cookie on every /admin path.
+        if (AdminSession.From(User) is { } session)
         {
-            HttpContext.User = signedIn.Principal!;
             Enterprise = await enterprises.FindAsync(session.EnterpriseId, cancellationToken);
         }
 

@@ -62,6 +62,4 @@ internal sealed class OperationsModel(UiText text, OperationHistory history, Con
             }
         }
     }
-
-    public static string ShortResult(string result) => result == "0" ? "0" : result;
 }
