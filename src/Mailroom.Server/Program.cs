@@ -23,6 +23,7 @@ builder.Services.AddUi();
 var app = builder.Build();
 app.UseShutdownGate();
 app.UseUi();
+app.UseAdmin();
 app.MapTokens();
 app.MapDirectory().RequireOpenApiAccess();
 app.MapUi();

@@ -35,13 +35,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh page in a fresh context whose browser asks for <paramref name="locale"/> first.</summary>
-    public async Task<IPage> NewPageAsync(string locale = "en-US")
+    /// <summary>
+    /// A fresh page in a fresh context whose browser asks for <paramref name="locale"/> first, with
+    /// a viewport of <paramref name="width"/> CSS pixels when given (375 = a phone).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(string locale = "en-US", int? width = null)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseAddress.ToString(),
             Locale = locale,
+            ViewportSize = width is { } w ? new ViewportSize { Width = w, Height = 800 } : null,
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);

@@ -41,16 +41,20 @@ public sealed class MailroomApp : WebApplicationFactory<Program>
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    /// <summary>Creates an enterprise with a unique domain and administrator and fetches a token.</summary>
+    /// <summary>
+    /// Creates an enterprise with a unique domain and administrator (with a console password of its
+    /// own, <see cref="TestEnterprise.AdminPassword"/>) and fetches a token.
+    /// </summary>
     public async Task<TestEnterprise> CreateEnterpriseAsync(string? domain = null)
     {
         var n = Interlocked.Increment(ref _enterprises);
         var tag = Guid.NewGuid().ToString("N")[..8];
         domain ??= $"e{n}-{tag}.example";
         var admin = $"admin-{n}-{tag}";
-        var created = await Get<EnterpriseService>().CreateAsync($"Enterprise {n}", [domain], admin, TestContext.Current.CancellationToken);
+        var password = $"pw-{Guid.NewGuid():N}";
+        var created = await Get<EnterpriseService>().CreateAsync($"Enterprise {n}", [domain], admin, TestContext.Current.CancellationToken, adminPassword: password);
         Assert.False(created.IsError, created.Error?.Message);
-        var enterprise = new TestEnterprise(this, created.Value!.EnterpriseId, domain, admin, created.Value.InterfaceKey);
+        var enterprise = new TestEnterprise(this, created.Value!.EnterpriseId, domain, admin, created.Value.InterfaceKey, password);
         await enterprise.RefreshTokenAsync();
         return enterprise;
     }

@@ -38,6 +38,8 @@ public sealed partial class OperatorCommandTests : IClassFixture<RefreshingServe
         Assert.Matches(InterfaceKey(), key);
         Assert.Contains("shown only now", created.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain(key, created.Errors, StringComparison.Ordinal);
+        var password = ConsolePassword().Match(created.Errors).Groups[1].Value;
+        Assert.Equal(20, password.Length);
 
         string? token = null;
         await Eventually.HoldsAsync(
@@ -54,6 +56,7 @@ public sealed partial class OperatorCommandTests : IClassFixture<RefreshingServe
         Assert.Equal(["Corp", "公司", string.Join(',', new[] { domain, second }.Order(StringComparer.Ordinal)), admin, "on", "any", "unlimited", "0"], row[1..9]);
         var version = long.Parse(row[9], CultureInfo.InvariantCulture);
         Assert.True(version > 1_000_000_000_000, "versions look like millisecond timestamps");
+        Assert.NotNull((await _app.Get<AdminAccountService>().SignInAsync(admin, password, IPAddress.Loopback, TestContext.Current.CancellationToken)).Session);
     }
 
     [Fact]
@@ -339,6 +342,57 @@ public sealed partial class OperatorCommandTests : IClassFixture<RefreshingServe
         }
     }
 
+    [Fact]
+    public async Task CreateWithAPasswordLetsTheAdministratorSignInToTheConsole()
+    {
+        var (domain, admin) = NewNames();
+        var created = await RunAsync("enterprise", "create", "--domain", domain, "--admin", admin, "--password", "console-pass-1", DataDirSetting);
+
+        Assert.Equal(0, created.ExitCode);
+        Assert.Matches(InterfaceKey(), Assert.Single(Lines(created.Output)));
+        var accounts = _app.Get<AdminAccountService>();
+        await Eventually.HoldsAsync(
+            async () => (await accounts.SignInAsync(admin, "console-pass-1", IPAddress.Loopback, TestContext.Current.CancellationToken)).Session is not null,
+            "the server learns of the new client");
+
+        var tooShort = await RunAsync("enterprise", "create", "--domain", NewNames().Domain, "--admin", NewNames().Admin, "--password", "short", DataDirSetting);
+        Assert.Equal(1, tooShort.ExitCode);
+        Assert.Contains("8 to 128 characters", tooShort.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SetPasswordReplacesTheConsolePasswordAndIsLoggedAsTheOperators()
+    {
+        var enterprise = await _app.CreateEnterpriseAsync();
+        var accounts = _app.Get<AdminAccountService>();
+        var ct = TestContext.Current.CancellationToken;
+        var session = (await accounts.SignInAsync(enterprise.ClientId, enterprise.AdminPassword, IPAddress.Loopback, ct)).Session;
+        Assert.NotNull(session);
+
+        var generated = await RunAsync("enterprise", "set-password", "--admin", enterprise.ClientId, DataDirSetting);
+
+        Assert.Equal(0, generated.ExitCode);
+        var password = Assert.Single(Lines(generated.Output));
+        Assert.Contains("shown only now", generated.Errors, StringComparison.Ordinal);
+        Assert.NotNull((await accounts.SignInAsync(enterprise.ClientId, password, IPAddress.Loopback, ct)).Session);
+        Assert.Null((await accounts.SignInAsync(enterprise.ClientId, enterprise.AdminPassword, IPAddress.Loopback, ct)).Session);
+        Assert.False(await accounts.IsCurrentAsync(session, ct), "a session signed in with the old password ends");
+
+        var chosen = await RunAsync("enterprise", "set-password", "--admin", enterprise.ClientId, "--password", "chosen-password", DataDirSetting);
+        Assert.Equal(0, chosen.ExitCode);
+        Assert.DoesNotContain("chosen-password", chosen.Output + chosen.Errors, StringComparison.Ordinal);
+        Assert.NotNull((await accounts.SignInAsync(enterprise.ClientId, "chosen-password", IPAddress.Loopback, ct)).Session);
+
+        Assert.Equal(1, (await RunAsync("enterprise", "set-password", "--admin", "nobody-" + Guid.NewGuid().ToString("N"), DataDirSetting)).ExitCode);
+        Assert.Equal(1, (await RunAsync("enterprise", "set-password", "--admin", enterprise.ClientId, "--password", "short", DataDirSetting)).ExitCode);
+
+        var logged = Lines((await RunAsync("operations", "list", "--admin", enterprise.ClientId, "--endpoint", "admin/set-password", DataDirSetting)).Output);
+        Assert.Equal(2, logged.Count);
+        Assert.All(logged, line => Assert.Matches(Regex.Escape(enterprise.ClientId) + @" +operator +admin/set-password +0 +\{\}$", line));
+        var signIns = Lines((await RunAsync("operations", "list", "--admin", enterprise.ClientId, "--endpoint", "admin/login", DataDirSetting)).Output);
+        Assert.Contains(signIns, line => line.Contains("console:127.0.0.1", StringComparison.Ordinal) && line.Contains("1100 invalid_client", StringComparison.Ordinal));
+    }
+
     /// <summary>Runs a command in-process, capturing what it writes to the console.</summary>
     internal static async Task<CommandResult> RunAsync(params string[] args)
     {
@@ -371,4 +425,7 @@ public sealed partial class OperatorCommandTests : IClassFixture<RefreshingServe
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex InterfaceKey();
+
+    [GeneratedRegex(@"shown only now: ([A-Za-z0-9]{20})\r?$", RegexOptions.Multiline)]
+    private static partial Regex ConsolePassword();
 }

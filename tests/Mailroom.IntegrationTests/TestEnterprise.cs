@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Mailroom.IntegrationTests;
 
 /// <summary>An enterprise created for one test, with its credentials and a current token.</summary>
-public sealed class TestEnterprise(MailroomApp app, long id, string domain, string clientId, string secret)
+public sealed class TestEnterprise(MailroomApp app, long id, string domain, string clientId, string secret, string adminPassword = "")
 {
     public MailroomApp App { get; } = app;
 
@@ -15,6 +15,9 @@ public sealed class TestEnterprise(MailroomApp app, long id, string domain, stri
     public string ClientId { get; } = clientId;
 
     public string Secret { get; } = secret;
+
+    /// <summary>The administrator's console password (/admin).</summary>
+    public string AdminPassword { get; } = adminPassword;
 
     public string Token { get; private set; } = "";
 

@@ -14,6 +14,9 @@ internal static class AdminErrors
     public static readonly ProtocolError InvalidRateLimit =
         ProtocolErrors.InvalidRequest("The rate limit must be 0 (unlimited) or a positive number of requests per second.", "频率限制须为 0（不限）或每秒请求数（正整数）。");
 
+    public static readonly ProtocolError InvalidPassword =
+        ProtocolErrors.InvalidRequest("The administrator password must be 8 to 128 characters without control characters.", "管理员密码须为 8 至 128 个字符，且不含控制字符。");
+
     public static ProtocolError InvalidDomain(string domain) =>
         ProtocolErrors.InvalidRequest($"'{domain}' is not a domain name.", $"“{domain}”不是有效的域名。");
 

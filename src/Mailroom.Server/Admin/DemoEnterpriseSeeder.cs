@@ -13,7 +13,9 @@ internal sealed partial class DemoEnterpriseSeeder(EnterpriseService enterprises
             return;
         }
 
-        var created = await enterprises.CreateAsync("Demo", [demo.Domain], demo.Admin, cancellationToken, string.IsNullOrWhiteSpace(demo.Secret) ? null : demo.Secret.Trim());
+        var password = string.IsNullOrWhiteSpace(demo.AdminPassword) ? AdminPasswords.Generate() : demo.AdminPassword;
+        var created = await enterprises.CreateAsync(
+            "Demo", [demo.Domain], demo.Admin, cancellationToken, string.IsNullOrWhiteSpace(demo.Secret) ? null : demo.Secret.Trim(), password);
         if (created.Error is { } error)
         {
             LogDemoRefused(logger, error.Message);
@@ -25,6 +27,12 @@ internal sealed partial class DemoEnterpriseSeeder(EnterpriseService enterprises
         {
             // Shown once on the console for the person starting the server; never written to a log.
             Console.WriteLine($"Demo enterprise {demo.Domain}: client_id={demo.Admin} client_secret={created.Value!.InterfaceKey}");
+        }
+
+        if (string.IsNullOrWhiteSpace(demo.AdminPassword))
+        {
+            // Likewise shown once, for signing in to the console at /admin.
+            Console.WriteLine($"Demo enterprise {demo.Domain}: console /admin account={demo.Admin} password={password}");
         }
     }
 

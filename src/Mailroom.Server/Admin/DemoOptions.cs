@@ -14,4 +14,7 @@ internal sealed class DemoOptions
 
     /// <summary>The interface key to use; when empty one is generated and printed once.</summary>
     public string? Secret { get; set; }
+
+    /// <summary>The administrator's console password; when empty one is generated and printed once.</summary>
+    public string? AdminPassword { get; set; }
 }

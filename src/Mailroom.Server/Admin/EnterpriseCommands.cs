@@ -13,31 +13,60 @@ internal static class EnterpriseCommands
         new(
             "enterprise",
             "create",
-            ["domain", "admin", "name"],
+            ["domain", "admin", "name", "password"],
             ("Create an enterprise and print its interface key once", "创建企业，并显示一次其接口密钥"),
             (
                 $"""
-                Usage: {OperatorCommands.Executable} enterprise create --domain <domain> [--domain <domain> ...] --admin <account> [--name <name>] [{Settings} ...]
+                Usage: {OperatorCommands.Executable} enterprise create --domain <domain> [--domain <domain> ...] --admin <account> [--name <name>] [--password <password>] [{Settings} ...]
 
                 Creates an enterprise owning the given mail domains, and its open-protocol client whose
                 client_id is the administrator account. Prints the interface key (client_secret) on
-                stdout; it is shown only this once (a note on stderr says so).
+                stdout; it is shown only this once (a note on stderr says so). Without --password, a
+                console password is generated and shown once on stderr (stdout stays the key alone).
 
-                  --domain <domain>   a mail domain of the enterprise; repeat, or separate with commas
-                  --admin <account>   the administrator account = the client_id of the open protocol
-                  --name <name>       the enterprise's name (default: its first domain)
+                  --domain <domain>      a mail domain of the enterprise; repeat, or separate with commas
+                  --admin <account>      the administrator account = the client_id of the open protocol
+                  --name <name>          the enterprise's name (default: its first domain)
+                  --password <password>  the administrator's password for the console at /admin
+                                         (8 to 128 characters)
                 """,
                 $"""
-                用法：{OperatorCommands.Executable} enterprise create --domain <域名> [--domain <域名> ...] --admin <帐号> [--name <名称>] [{Settings} ...]
+                用法：{OperatorCommands.Executable} enterprise create --domain <域名> [--domain <域名> ...] --admin <帐号> [--name <名称>] [--password <密码>] [{Settings} ...]
 
                 创建拥有这些邮件域名的企业，以及它的开放协议客户端（client_id 即管理员帐号）。
                 接口密钥（client_secret）输出到标准输出，仅显示这一次（标准错误上有提示）。
+                未给出 --password 时，生成管理端密码并在标准错误上显示一次（标准输出仍只有密钥）。
 
-                  --domain <域名>   企业的邮件域名；可重复，或用逗号分隔
-                  --admin <帐号>    管理员帐号，即开放协议的 client_id
-                  --name <名称>     企业名称（默认为第一个域名）
+                  --domain <域名>     企业的邮件域名；可重复，或用逗号分隔
+                  --admin <帐号>      管理员帐号，即开放协议的 client_id
+                  --name <名称>       企业名称（默认为第一个域名）
+                  --password <密码>   管理员登录管理端（/admin）的密码（8 至 128 个字符）
                 """),
             CreateAsync),
+        new(
+            "enterprise",
+            "set-password",
+            ["admin", "password"],
+            ("Set the administrator's console password", "设置管理员的管理端密码"),
+            (
+                $"""
+                Usage: {OperatorCommands.Executable} enterprise set-password --admin <account> [--password <password>] [{Settings} ...]
+
+                Sets the password the administrator <account> signs in to the console (/admin) with.
+                Without --password a random one is generated and printed once on stdout. Every console
+                session signed in with the old password ends.
+
+                  --password <password>  8 to 128 characters
+                """,
+                $"""
+                用法：{OperatorCommands.Executable} enterprise set-password --admin <帐号> [--password <密码>] [{Settings} ...]
+
+                设置管理员 <帐号> 登录管理端（/admin）的密码。未给出 --password 时随机生成一个，
+                并在标准输出上仅显示一次。用旧密码登录的管理端会话全部失效。
+
+                  --password <密码>   8 至 128 个字符
+                """),
+            SetPasswordAsync),
         new(
             "enterprise",
             "list",
@@ -157,18 +186,85 @@ internal static class EnterpriseCommands
             return console.Usage("--name may be given once.", "--name 只能给出一次。", usage);
         }
 
+        if (args.Count("password") > 1)
+        {
+            return console.Usage("--password may be given once.", "--password 只能给出一次。", usage);
+        }
+
+        var given = args.Single("password");
+        var password = given ?? AdminPasswords.Generate();
         await using var host = OperatorHost.Open(args.Settings, requireDatabase: false, out _)!;
-        var created = await host.Get<EnterpriseService>().CreateAsync(args.Single("name") ?? "", domains, admin, cancellationToken);
+        var created = await host.Get<EnterpriseService>().CreateAsync(
+            args.Single("name") ?? "", domains, admin, cancellationToken, adminPassword: password, actor: AdminActor.Operator);
         if (created.Error is { } error)
         {
             return console.Refuse(error);
         }
 
         var enterprise = created.Value!;
+        var who = OperatorConsole.Clean(enterprise.ClientId);
+        if (given is null)
+        {
+            // For the person at the terminal; stdout stays the key alone, so KEY=$(... enterprise create ...) keeps working.
+            console.Note(
+                $"Console password of {who} (sign in at /admin), shown only now: {password}",
+                $"{who} 的管理端（/admin）登录密码，仅此一次显示：{password}");
+        }
+
         console.Note(
-            $"Enterprise {enterprise.EnterpriseId} created. Interface key (client_secret) of client_id {OperatorConsole.Clean(enterprise.ClientId)}, shown only now:",
-            $"企业 {enterprise.EnterpriseId} 已创建。client_id {OperatorConsole.Clean(enterprise.ClientId)} 的接口密钥（client_secret）仅此一次显示：");
+            $"Enterprise {enterprise.EnterpriseId} created. Interface key (client_secret) of client_id {who}, shown only now:",
+            $"企业 {enterprise.EnterpriseId} 已创建。client_id {who} 的接口密钥（client_secret）仅此一次显示：");
         console.Result(enterprise.InterfaceKey);
+        return OperatorConsole.Success;
+    }
+
+    private static async Task<int> SetPasswordAsync(OperatorArguments args, OperatorConsole console, CancellationToken cancellationToken)
+    {
+        const string usage = $"{OperatorCommands.Executable} enterprise set-password";
+        if (RequireAdmin(args, console, usage, out var admin) is { } failed)
+        {
+            return failed;
+        }
+
+        if (args.Count("password") > 1)
+        {
+            return console.Usage("--password may be given once.", "--password 只能给出一次。", usage);
+        }
+
+        var given = args.Single("password");
+        if (given is not null && !AdminPasswords.IsAcceptable(given))
+        {
+            return console.Refuse(AdminErrors.InvalidPassword);
+        }
+
+        await using var host = OpenExisting(args, console, out var missing);
+        if (host is null)
+        {
+            return missing;
+        }
+
+        var password = given ?? AdminPasswords.Generate();
+        var result = await host.Get<EnterpriseService>().SetAdminPasswordAsync(admin, password, cancellationToken, AdminActor.Operator);
+        if (result.Error is { } error)
+        {
+            return console.Refuse(error);
+        }
+
+        var who = OperatorConsole.Clean(admin);
+        if (given is null)
+        {
+            console.Note(
+                $"New console password of {who}, shown only now; earlier console sessions have ended:",
+                $"{who} 的新管理端密码仅此一次显示；此前的管理端会话均已结束：");
+            console.Result(password);
+        }
+        else
+        {
+            console.Result(console.Text(
+                $"The console password of {who} is set; earlier console sessions have ended.",
+                $"{who} 的管理端密码已设置；此前的管理端会话均已结束。"));
+        }
+
         return OperatorConsole.Success;
     }
 
@@ -221,7 +317,7 @@ internal static class EnterpriseCommands
             return missing;
         }
 
-        var rotated = await host.Get<EnterpriseService>().RotateKeyAsync(admin, cancellationToken);
+        var rotated = await host.Get<EnterpriseService>().RotateKeyAsync(admin, cancellationToken, AdminActor.Operator);
         if (rotated.Error is { } error)
         {
             return console.Refuse(error);
@@ -247,7 +343,7 @@ internal static class EnterpriseCommands
             return missing;
         }
 
-        var result = await host.Get<EnterpriseService>().SetApiEnabledAsync(admin, enabled, cancellationToken);
+        var result = await host.Get<EnterpriseService>().SetApiEnabledAsync(admin, enabled, cancellationToken, AdminActor.Operator);
         if (result.Error is { } error)
         {
             return console.Refuse(error);
@@ -298,7 +394,7 @@ internal static class EnterpriseCommands
         }
 
         var enterprises = host.Get<EnterpriseService>();
-        var result = await enterprises.SetAccessAsync(admin, allowed, rate, cancellationToken);
+        var result = await enterprises.SetAccessAsync(admin, allowed, rate, cancellationToken, AdminActor.Operator);
         if (result.Error is { } error)
         {
             return console.Refuse(error);

@@ -20,7 +20,8 @@ internal static class OperationCommands
                 Usage: {OperatorCommands.Executable} operations list [--admin <account>] [--since <time>] [--until <time>] [--alias <address>] [--endpoint <name>] [--failed | --succeeded] [--limit <n>] [--Mailroom:Key=value ...]
 
                 Every open-protocol call that changed state and every refused call, newest first, one
-                per line: time (ISO 8601, UTC), client, source address, endpoint, result (0 = success,
+                per line: time (ISO 8601, UTC), client, source address (for the console's and operator
+                commands' lines prefixed "console:" or shown as "operator"), endpoint, result (0 = success,
                 else errcode and error), parameters (secrets shown as ***).
 
                   --admin <account>   only this client's enterprise (and token requests that claimed it)
@@ -36,7 +37,8 @@ internal static class OperationCommands
                 用法：{OperatorCommands.Executable} operations list [--admin <帐号>] [--since <时间>] [--until <时间>] [--alias <地址>] [--endpoint <接口>] [--failed | --succeeded] [--limit <n>] [--Mailroom:配置项=值 ...]
 
                 列出每次改变状态的开放协议调用和每次被拒绝的调用，最新的在前，每行一条：时间（ISO 8601，
-                UTC）、客户端、来源地址、接口、结果（0 表示成功，否则为 errcode 和 error）、参数（密钥类参数显示为 ***）。
+                UTC）、客户端、来源地址（管理端的记录前缀为“console:”，运维命令的记录显示为“operator”）、接口、
+                结果（0 表示成功，否则为 errcode 和 error）、参数（密钥类参数显示为 ***）。
 
                   --admin <帐号>      只看该客户端所属企业（以及声称该客户端的 token 请求）
                   --since <时间>      从该时间起，例如 2026-11-29T10:00（未写时区时按 UTC）
@@ -110,12 +112,21 @@ internal static class OperationCommands
         [
             o.Record.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             o.Record.ClientId.Length == 0 ? "-" : OperatorConsole.Clean(o.Record.ClientId),
-            o.Record.Source.Length == 0 ? "-" : OperatorConsole.Clean(o.Record.Source),
+            SourceText(o.Record),
             OperatorConsole.Clean(o.Record.Endpoint),
             OperatorConsole.Clean(o.Record.Result),
             OperatorConsole.Clean(o.Record.Parameters),
         ])]);
         return OperatorConsole.Success;
+    }
+
+    // The caller's address; lines not from the open protocol name their channel first ("console:10.0.0.5", "operator").
+    private static string SourceText(Protocol.OperationRecord record)
+    {
+        var address = OperatorConsole.Clean(record.Source);
+        return record.Channel == Protocol.OperationChannels.Api
+            ? (address.Length == 0 ? "-" : address)
+            : address.Length == 0 ? record.Channel : $"{record.Channel}:{address}";
     }
 
     private static bool TryTime(string? text, out DateTimeOffset? time)

@@ -12,7 +12,35 @@ internal sealed class DepartmentService(IDatabase database, TimeProvider time, D
     {
         ArgumentNullException.ThrowIfNull(request);
         var caller = request.RequireCaller();
-        var parameters = request.Parameters;
+        var parsed = Parse(request.Parameters);
+        if (parsed.Error is { } invalid)
+        {
+            return invalid;
+        }
+
+        var enterpriseId = caller.EnterpriseId;
+        return await database.WriteAsync(
+            session => ApplyAsync(session, enterpriseId, parsed.Value),
+            error => request.ToOperation(time.GetUtcNow(), OperationRecord.ResultOf(error)),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// party/sync inside a transaction its caller runs (the console's all-or-nothing member import):
+    /// the same rules as <see cref="SyncAsync"/>; the caller writes the operation log.
+    /// </summary>
+    public Task<Result<Done>> SyncInAsync(StoreSession session, ApiRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(request);
+        var parsed = Parse(request.Parameters);
+        return parsed.Error is { } invalid
+            ? Task.FromResult<Result<Done>>(invalid)
+            : ApplyAsync(session, request.RequireCaller().EnterpriseId, parsed.Value);
+    }
+
+    private static Result<(int Action, DepartmentPath Source, DepartmentPath Destination)> Parse(RequestParameters parameters)
+    {
         var parsedAction = SyncAction.Parse(parameters);
         if (parsedAction.Error is { } invalidAction)
         {
@@ -33,17 +61,16 @@ internal sealed class DepartmentService(IDatabase database, TimeProvider time, D
             return source.Error!;
         }
 
-        var enterpriseId = caller.EnterpriseId;
-        return await database.WriteAsync(
-            session => action switch
-            {
-                SyncAction.Add => AddAsync(session, enterpriseId, destination.Value!),
-                SyncAction.Delete => DeleteAsync(session, enterpriseId, destination.Value!),
-                _ => MoveAsync(session, enterpriseId, source.Value!, destination.Value!),
-            },
-            error => request.ToOperation(time.GetUtcNow(), OperationRecord.ResultOf(error)),
-            cancellationToken);
+        return (action, source.Value!, destination.Value!);
     }
+
+    private Task<Result<Done>> ApplyAsync(StoreSession session, long enterpriseId, (int Action, DepartmentPath Source, DepartmentPath Destination) command) =>
+        command.Action switch
+        {
+            SyncAction.Add => AddAsync(session, enterpriseId, command.Destination),
+            SyncAction.Delete => DeleteAsync(session, enterpriseId, command.Destination),
+            _ => MoveAsync(session, enterpriseId, command.Source, command.Destination),
+        };
 
     /// <summary>party/list: the names of a department's immediate children, sorted by name (§6.6).</summary>
     public Task<Result<ValueList>> ChildrenAsync(ApiCaller caller, string partyPath, CancellationToken cancellationToken) =>

@@ -21,16 +21,7 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
         // The slow hash comes later, from the hardener, so that synchronisation runs at storage speed.
         var passwordHash = command.PasswordMd5 is null ? null : PasswordHasher.Quick(command.PasswordMd5);
         var result = await database.WriteAsync(
-            session =>
-            {
-                var changes = new MemberChanges(session, caller.EnterpriseId, time, versions);
-                return command.Action switch
-                {
-                    SyncAction.Add => AddAsync(session, caller.EnterpriseId, command, passwordHash!, changes),
-                    SyncAction.Modify => ModifyAsync(session, caller.EnterpriseId, command, passwordHash, changes),
-                    _ => DeleteAsync(session, caller.EnterpriseId, command, changes),
-                };
-            },
+            session => ApplyAsync(session, caller.EnterpriseId, command, passwordHash),
             error => request.ToOperation(time.GetUtcNow(), OperationRecord.ResultOf(error)),
             cancellationToken);
         if (passwordHash is not null && !result.IsError)
@@ -39,6 +30,44 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// user/sync inside a transaction its caller runs (the console's all-or-nothing member import):
+    /// the same rules as <see cref="SyncAsync"/>. The caller writes the operation log, and an error
+    /// leaves nothing of this call behind only once the caller rolls back.
+    /// </summary>
+    public async Task<Result<Done>> SyncInAsync(StoreSession session, ApiRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(request);
+        var caller = request.RequireCaller();
+        var parsed = MemberSyncCommand.Parse(request.Parameters);
+        if (parsed.Error is { } invalid)
+        {
+            return invalid;
+        }
+
+        var command = parsed.Value!;
+        var passwordHash = command.PasswordMd5 is null ? null : PasswordHasher.Quick(command.PasswordMd5);
+        var result = await ApplyAsync(session, caller.EnterpriseId, command, passwordHash);
+        if (passwordHash is not null && !result.IsError)
+        {
+            session.AfterCommit(hardener.Notify);
+        }
+
+        return result;
+    }
+
+    private Task<Result<Done>> ApplyAsync(StoreSession session, long enterpriseId, MemberSyncCommand command, string? passwordHash)
+    {
+        var changes = new MemberChanges(session, enterpriseId, time, versions);
+        return command.Action switch
+        {
+            SyncAction.Add => AddAsync(session, enterpriseId, command, passwordHash!, changes),
+            SyncAction.Modify => ModifyAsync(session, enterpriseId, command, passwordHash, changes),
+            _ => DeleteAsync(session, enterpriseId, command, changes),
+        };
     }
 
     private static async Task<Result<Done>> AddAsync(StoreSession session, long enterpriseId, MemberSyncCommand command, string passwordHash, MemberChanges changes)

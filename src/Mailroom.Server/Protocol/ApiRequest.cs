@@ -17,6 +17,9 @@ internal sealed class ApiRequest(string endpoint, RequestParameters parameters, 
 
     public ApiCaller? Caller { get; set; }
 
+    /// <summary>Who made the call: the open protocol, or the console acting through the same services.</summary>
+    public string Channel { get; init; } = OperationChannels.Api;
+
     /// <summary>The client_id the call claimed, known before authentication on the token endpoint.</summary>
     public string? ClaimedClientId { get; set; }
 
@@ -41,6 +44,9 @@ internal sealed class ApiRequest(string endpoint, RequestParameters parameters, 
             Source?.ToString() ?? "",
             Endpoint,
             OperationParameters.Redact(Parameters),
-            result);
+            result)
+        {
+            Channel = Channel,
+        };
     }
 }

@@ -8,6 +8,7 @@ namespace Mailroom.Server.Protocol;
 /// <param name="Endpoint">The protocol path, e.g. <c>user/sync</c>.</param>
 /// <param name="Parameters">The parameters as a JSON object, secrets redacted.</param>
 /// <param name="Result"><c>0</c> for success, else the errcode and error, e.g. <c>1301 user_not_found</c>.</param>
+/// <remarks><see cref="Channel"/> says whether the API, the console or an operator command did it.</remarks>
 internal sealed record OperationRecord(
     DateTimeOffset At,
     long? EnterpriseId,
@@ -18,6 +19,9 @@ internal sealed record OperationRecord(
     string Result)
 {
     public const string Success = "0";
+
+    /// <summary>One of <see cref="OperationChannels"/>; open-protocol calls by default.</summary>
+    public string Channel { get; init; } = OperationChannels.Api;
 
     public static string ResultOf(ProtocolError? error) => error is null ? Success : $"{error.Code} {error.Error}";
 }

@@ -52,6 +52,22 @@ internal static class EnterpriseStore
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
                 r.IsDBNull(6) ? null : r.GetString(6), !r.IsDBNull(7) && r.GetInt64(7) != 0, r.GetInt64(8)));
 
+    /// <summary>One enterprise, as <see cref="ListAsync"/> shows it; null when there is none with that id.</summary>
+    public static Task<EnterpriseRow?> FindAsync(StoreSession session, long enterpriseId) =>
+        session.QuerySingleAsync(
+            """
+            SELECT e.id, e.name, e.version, e.allowed_addresses, e.rate_limit, e.created_at,
+                   c.client_id, c.api_enabled,
+                   (SELECT COUNT(*) FROM members m WHERE m.enterprise_id = e.id)
+            FROM enterprises e LEFT JOIN clients c ON c.enterprise_id = e.id
+            WHERE e.id = @e
+            """,
+            r => new EnterpriseRow(
+                r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetInt32(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+                r.IsDBNull(6) ? null : r.GetString(6), !r.IsDBNull(7) && r.GetInt64(7) != 0, r.GetInt64(8)),
+            ("@e", enterpriseId));
+
     public static Task<int> UpdateAccessAsync(StoreSession session, long enterpriseId, string allowedAddresses, int rateLimit) =>
         session.ExecuteAsync(
             "UPDATE enterprises SET allowed_addresses = @a, rate_limit = @r WHERE id = @e",

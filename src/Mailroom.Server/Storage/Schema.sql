@@ -190,3 +190,23 @@ CREATE TABLE IF NOT EXISTS mails (
 );
 CREATE INDEX IF NOT EXISTS mails_by_member ON mails (member_id, folder, received_at, message_id);
 CREATE INDEX IF NOT EXISTS mails_by_message ON mails (message_id);
+
+-- The administrator's console password (PROTOCOL.md §8); the account is clients.client_id. An
+-- enterprise without a row here has no console login until the operator sets one.
+CREATE TABLE IF NOT EXISTS admin_passwords (
+    enterprise_id INTEGER PRIMARY KEY,
+    -- The slow form of Directory/PasswordHasher.cs, never the quick one.
+    password_hash TEXT    NOT NULL,
+    -- Random, replaced with every new password: console sessions signed in before it end.
+    stamp         TEXT    NOT NULL,
+    changed_at    BIGINT  NOT NULL
+);
+
+-- Where an operation came from when it was not an open-protocol call: 'console' (the
+-- administrator's console) or 'operator' (an operator command). No row = 'api'. A table of its
+-- own rather than a column of operations, so that databases made before it keep working
+-- (the schema script only ever creates what is missing) and API calls write no more than before.
+CREATE TABLE IF NOT EXISTS operation_channels (
+    seq     INTEGER PRIMARY KEY,
+    channel TEXT    NOT NULL
+);
