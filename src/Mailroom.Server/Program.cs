@@ -2,6 +2,7 @@ using Mailroom.Server.Admin;
 using Mailroom.Server.Auth;
 using Mailroom.Server.Directory;
 using Mailroom.Server.Protocol;
+using Mailroom.Server.Push;
 using Mailroom.Server.Storage;
 
 if (OperatorCommands.IsCommand(args))
@@ -14,12 +15,14 @@ builder.AddProtocol();
 builder.Services.AddStorage(builder.Configuration);
 builder.Services.AddDirectory();
 builder.Services.AddAuth(builder.Configuration);
+builder.Services.AddPush();
 builder.Services.AddAdmin(builder.Configuration);
 
 var app = builder.Build();
 app.UseShutdownGate();
 app.MapTokens();
 app.MapDirectory().RequireOpenApiAccess();
+app.MapPush().RequireOpenApiAccess();
 app.MapUnknownPaths();
 await app.RunAsync();
 return 0;
