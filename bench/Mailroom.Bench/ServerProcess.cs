@@ -59,8 +59,32 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return StartAsync("bare", self, ["bare-server", .. CommonArguments], dataDir: null, cancellationToken);
     }
 
+    /// <summary>Resident memory of the server process now (VmRSS), in bytes; 0 where /proc is not available.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+                {
+                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    {
+                        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // Not Linux, or the process is gone.
+            }
+
+            return 0;
+        }
+    }
+
     /// <summary>Starts Mailroom.Server with a fresh data directory and the demo enterprise.</summary>
-    public static Task<ServerProcess> StartMailroomAsync(string name, string serverDll, string dataDir, string durability, string demoSecret, CancellationToken cancellationToken)
+    public static Task<ServerProcess> StartMailroomAsync(string name, string serverDll, string dataDir, string durability, string demoSecret, CancellationToken cancellationToken, params string[] settings)
     {
         System.IO.Directory.CreateDirectory(dataDir);
         string[] arguments =
@@ -72,6 +96,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             $"--Mailroom:Demo:Domain={MailroomApi.Domain}",
             $"--Mailroom:Demo:Admin={MailroomApi.ClientId}",
             $"--Mailroom:Demo:Secret={demoSecret}",
+            .. settings,
         ];
         return StartAsync(name, serverDll, arguments, dataDir, cancellationToken);
     }
@@ -137,7 +162,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))

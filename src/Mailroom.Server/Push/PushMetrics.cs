@@ -22,6 +22,9 @@ internal sealed class PushMetrics
     private readonly Gauge _queued;
     private readonly Gauge _deepest;
     private readonly Gauge _online;
+    private readonly Gauge _resident;
+    private readonly Gauge _cpu;
+    private readonly Gauge _heap;
     private long _heldCount;
     private long _streamCount;
     private Func<QueueTotals>? _queues;
@@ -29,7 +32,6 @@ internal sealed class PushMetrics
     public PushMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
-        DotNetStats.Register(Registry);
         var factory = Metrics.WithCustomRegistry(Registry);
         var answers = factory.CreateCounter(
             "mailroom_listen_answers_total",
@@ -47,6 +49,12 @@ internal sealed class PushMetrics
         _queued = factory.CreateGauge("mailroom_push_queued_events", "Events queued now, all clients together.");
         _deepest = factory.CreateGauge("mailroom_push_queue_depth_max", "Events queued now for the client with the most.");
         _online = factory.CreateGauge("mailroom_push_online_clients", "Clients online now (a listen held, or one finished within the grace time).");
+
+        // A few process figures, each read in O(1): prometheus-net's DotNetStats counts open handles
+        // by listing /proc/self/fd, milliseconds per scrape with 20,000 connections open.
+        _resident = factory.CreateGauge("process_resident_memory_bytes", "Resident memory of the server process.");
+        _cpu = factory.CreateGauge("process_cpu_seconds_total", "CPU time the server process has used (user and system).");
+        _heap = factory.CreateGauge("dotnet_gc_heap_bytes", "Size of the managed heap after the last garbage collection.");
         Registry.AddBeforeCollectCallback(Update);
     }
 
@@ -72,6 +80,9 @@ internal sealed class PushMetrics
 
     private void Update()
     {
+        _resident.Set(Environment.WorkingSet);
+        _cpu.Set(Environment.CpuUsage.TotalTime.TotalSeconds);
+        _heap.Set(GC.GetGCMemoryInfo().HeapSizeBytes);
         _held.Set(Interlocked.Read(ref _heldCount));
         _streams.Set(Interlocked.Read(ref _streamCount));
         if (_queues?.Invoke() is { } totals)

@@ -59,7 +59,7 @@ public sealed class ListenLifecycleTests : IDisposable
         Assert.StartsWith("text/plain; version=0.0.4", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
         var metrics = await ListenTimingTests.MetricsAsync(app);
         Assert.Equal(1, metrics["mailroom_listen_held"]);
-        Assert.True(metrics["process_working_set_bytes"] > 0);
+        Assert.True(metrics["process_resident_memory_bytes"] > 0);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Contains("mailroom_listen_answers_total{kind=\"version\"}", text, StringComparison.Ordinal);
         Assert.Contains("mailroom_listen_wakeup_seconds_bucket", text, StringComparison.Ordinal);
