@@ -61,13 +61,19 @@ internal sealed partial class ListenHub : IPushReceiver, IDisposable
     }
 
     /// <summary>
-    /// The enterprise's current directory version as this node knows it; read from the database
-    /// only when it is not known yet, or when the client claims a newer one (another node's).
+    /// The enterprise's current directory version as this node knows it; false when it is not known
+    /// yet, or the client claims a newer one (another node's): then <see cref="ReadVersionAsync"/>.
     /// </summary>
-    public ValueTask<long> CurrentVersionAsync(long enterpriseId, long claimed, CancellationToken cancellationToken) =>
-        _context.Versions.TryGetCurrent(enterpriseId, out var known) && claimed <= known
-            ? new(known)
-            : new(ReadVersionAsync(enterpriseId, cancellationToken));
+    public bool TryCurrentVersion(long enterpriseId, long claimed, out long current) =>
+        _context.Versions.TryGetCurrent(enterpriseId, out current) && claimed <= current;
+
+    /// <summary>The enterprise's version read from the database (and learnt), when <see cref="TryCurrentVersion"/> could not tell.</summary>
+    public async Task<long> ReadVersionAsync(long enterpriseId, CancellationToken cancellationToken)
+    {
+        var stored = await _database.ReadAsync(session => EnterpriseStore.VersionAsync(session, enterpriseId), cancellationToken);
+        _context.Versions.Observe(enterpriseId, stored);
+        return _context.Versions.TryGetCurrent(enterpriseId, out var known) ? known : stored;
+    }
 
     /// <summary>The client state a listen of <paramref name="caller"/> is admitted under, or null when it changed since the token was checked.</summary>
     public ClientState? AdmittedState(ApiCaller caller)
@@ -268,13 +274,6 @@ internal sealed partial class ListenHub : IPushReceiver, IDisposable
         && now.ApiEnabled
         && now.TokenGeneration == admitted.TokenGeneration
         && now.Allows(waiter.Source);
-
-    private async Task<long> ReadVersionAsync(long enterpriseId, CancellationToken cancellationToken)
-    {
-        var stored = await _database.ReadAsync(session => EnterpriseStore.VersionAsync(session, enterpriseId), cancellationToken);
-        _context.Versions.Observe(enterpriseId, stored);
-        return _context.Versions.TryGetCurrent(enterpriseId, out var known) ? known : stored;
-    }
 
     // §5: a drop is counted in the metrics and written to the operation log (one line for many drops).
     private async Task LogDropsAsync(List<(ClientChannel Channel, long Drops)> drops, CancellationToken cancellationToken)

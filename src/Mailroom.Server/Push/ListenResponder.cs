@@ -21,14 +21,20 @@ internal sealed class ListenResponder(ListenHub hub)
 
     private readonly PushMetrics _metrics = hub.Context.Metrics;
 
-    public async Task<IResult> ListenAsync(HttpContext http)
+    private static readonly Task<IResult> Answered = Task.FromResult<IResult>(EmptyHttpResult.Instance);
+
+    /// <summary>
+    /// Answers or holds one listen. Written so that a listen answered at once runs without an async
+    /// state machine and a held one with a single one, the wait itself.
+    /// </summary>
+    public Task<IResult> ListenAsync(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         var request = http.GetApiRequest();
         var caller = request.RequireCaller();
         if (!TryParseVer(request.Parameters.Get("Ver"), out var ver))
         {
-            return ProtocolResults.Error(ProtocolErrors.VerInvalid);
+            return RefuseAsync(ProtocolErrors.VerInvalid);
         }
 
         var stream = WantsEventStream(http.Request);
@@ -38,28 +44,13 @@ internal sealed class ListenResponder(ListenHub hub)
             // The stream's own cursor wins over Ver: it says what the client last received.
             if (!TryParseEventId(lastEventId, out ver, out resumeAfter))
             {
-                return ProtocolResults.Error(ProtocolErrors.VerInvalid);
+                return RefuseAsync(ProtocolErrors.VerInvalid);
             }
         }
 
-        var current = await hub.CurrentVersionAsync(caller.EnterpriseId, ver, http.RequestAborted);
-        if (ver > current)
-        {
-            // §6.4's rule for user/list, applied to listen: no client can hold a version not yet taken.
-            return ProtocolResults.Error(ProtocolErrors.VerInvalid);
-        }
-
-        var channel = hub.ChannelOf(caller.ClientKey, caller.EnterpriseId);
-        if (stream)
-        {
-            await StreamAsync(http, channel, caller, ver, resumeAfter);
-        }
-        else
-        {
-            await PollAsync(http, channel, caller, ver, current);
-        }
-
-        return EmptyHttpResult.Instance;
+        return hub.TryCurrentVersion(caller.EnterpriseId, ver, out var current)
+            ? RespondAsync(http, caller, ver, resumeAfter, stream, current)
+            : RespondOnceKnownAsync(http, caller, ver, resumeAfter, stream);
     }
 
     /// <summary>"" and absent are 0; otherwise a non-negative integer.</summary>
@@ -93,7 +84,24 @@ internal sealed class ListenResponder(ListenHub hub)
         return false;
     }
 
-    private async Task PollAsync(HttpContext http, ClientChannel channel, ApiCaller caller, long ver, long current)
+    private static Task<IResult> RefuseAsync(ProtocolError error) => Task.FromResult(ProtocolResults.Error(error));
+
+    private async Task<IResult> RespondOnceKnownAsync(HttpContext http, ApiCaller caller, long ver, long resumeAfter, bool stream) =>
+        await RespondAsync(http, caller, ver, resumeAfter, stream, await hub.ReadVersionAsync(caller.EnterpriseId, http.RequestAborted));
+
+    private Task<IResult> RespondAsync(HttpContext http, ApiCaller caller, long ver, long resumeAfter, bool stream, long current)
+    {
+        if (ver > current)
+        {
+            // §6.4's rule for user/list, applied to listen: no client can hold a version not yet taken.
+            return RefuseAsync(ProtocolErrors.VerInvalid);
+        }
+
+        var channel = hub.ChannelOf(caller.ClientKey, caller.EnterpriseId);
+        return stream ? StreamAsync(http, channel, caller, ver, resumeAfter) : PollAsync(http, channel, caller, ver, current);
+    }
+
+    private Task<IResult> PollAsync(HttpContext http, ClientChannel channel, ApiCaller caller, long ver, long current)
     {
         ListenOutcome outcome;
         if (current > ver)
@@ -114,30 +122,61 @@ internal sealed class ListenResponder(ListenHub hub)
             }
             else
             {
-                // Registered once held: a client already gone is let go at once by the registration itself.
-                var registration = http.RequestAborted.UnsafeRegister(static w => ((ListenWaiter)w!).Abandon(), waiter);
-                try
-                {
-                    outcome = await waiter.WaitAsync();
-                }
-                finally
-                {
-                    registration.Unregister();
-                }
+                return HoldAsync(http, channel, waiter);
             }
         }
 
+        var answering = AnswerAsync(http, channel, outcome);
+        if (!answering.IsCompletedSuccessfully)
+        {
+            return FinishAsync(answering, channel);
+        }
+
+        channel.Finish();
+        return Answered;
+    }
+
+    private static async Task<IResult> FinishAsync(ValueTask answering, ClientChannel channel)
+    {
         try
         {
+            await answering;
+        }
+        finally
+        {
+            channel.Finish();
+        }
+
+        return EmptyHttpResult.Instance;
+    }
+
+    private async Task<IResult> HoldAsync(HttpContext http, ClientChannel channel, ListenWaiter waiter)
+    {
+        try
+        {
+            // Registered once held: a client already gone is let go at once by the registration itself.
+            ListenOutcome outcome;
+            var registration = http.RequestAborted.UnsafeRegister(static w => ((ListenWaiter)w!).Abandon(), waiter);
+            try
+            {
+                outcome = await waiter.WaitAsync();
+            }
+            finally
+            {
+                registration.Unregister();
+            }
+
             await AnswerAsync(http, channel, outcome);
         }
         finally
         {
             channel.Finish();
         }
+
+        return EmptyHttpResult.Instance;
     }
 
-    private async Task AnswerAsync(HttpContext http, ClientChannel channel, ListenOutcome outcome)
+    private async ValueTask AnswerAsync(HttpContext http, ClientChannel channel, ListenOutcome outcome)
     {
         if (outcome.Kind == AnswerKind.Gone)
         {
@@ -175,14 +214,14 @@ internal sealed class ListenResponder(ListenHub hub)
         Count(outcome);
     }
 
-    private async Task StreamAsync(HttpContext http, ClientChannel channel, ApiCaller caller, long ver, long resumeAfter)
+    private async Task<IResult> StreamAsync(HttpContext http, ClientChannel channel, ApiCaller caller, long ver, long resumeAfter)
     {
         var response = http.Response;
         var waiter = new ListenWaiter(channel, hub.AdmittedState(caller), http.Connection.RemoteIpAddress, ver, hub.Context.Options.Ping, isStream: true);
         if (waiter.Admitted is null)
         {
             await AnswerAsync(http, channel, new ListenOutcome(AnswerKind.Revoked, 0, ListenAnswers.Ret, null, 0));
-            return;
+            return EmptyHttpResult.Instance;
         }
 
         response.ContentType = EventStreamContentType;
@@ -205,7 +244,7 @@ internal sealed class ListenResponder(ListenHub hub)
 
             if (!await FlushedAsync(http, writer))
             {
-                return;
+                return EmptyHttpResult.Instance;
             }
 
             while (true)
@@ -235,14 +274,14 @@ internal sealed class ListenResponder(ListenHub hub)
                         if (PeerGone(http))
                         {
                             channel.Requeue(item);
-                            return;
+                            return EmptyHttpResult.Instance;
                         }
 
                         WriteEvent(writer, ver, item.Sequence, item.Body);
                         if (!await FlushedAsync(http, writer))
                         {
                             channel.Requeue(item);
-                            return;
+                            return EmptyHttpResult.Instance;
                         }
 
                         channel.Remember(item);
@@ -255,12 +294,12 @@ internal sealed class ListenResponder(ListenHub hub)
                     default:
                         // Let go (a newer listen, a revoked client, shutdown) or the client left: the stream ends.
                         _metrics.Answered(answer.Kind);
-                        return;
+                        return EmptyHttpResult.Instance;
                 }
 
                 if (answer.Kind != AnswerKind.Event && !await FlushedAsync(http, writer))
                 {
-                    return;
+                    return EmptyHttpResult.Instance;
                 }
 
                 if (answer.Kind != AnswerKind.Timeout)

@@ -35,8 +35,8 @@ public static class Listens
     internal static ListenStatus Status(TestEnterprise enterprise) => enterprise.App.Get<ListenHub>().StatusOf(ClientKey(enterprise));
 
     /// <summary>Waits until the server holds exactly <paramref name="count"/> listens of the enterprise's client.</summary>
-    public static Task HeldAsync(TestEnterprise enterprise, int count) =>
-        Eventually.HoldsAsync(() => Task.FromResult(Status(enterprise).Held == count), $"{count} listens held, not {Status(enterprise).Held}");
+    public static Task HeldAsync(TestEnterprise enterprise, int count, TimeSpan? within = null) =>
+        Eventually.HoldsAsync(() => Task.FromResult(Status(enterprise).Held == count), $"{count} listens held, not {Status(enterprise).Held}", within);
 
     /// <summary>What the mail path does when a message arrives: through the running server's own interface.</summary>
     public static ValueTask NewMailAsync(TestEnterprise enterprise, string mailId, int newCount = 1) =>
