@@ -8,9 +8,21 @@ if (args is ["bare-server", .. var hostArguments])
     return 0;
 }
 
+// The hidden load generator of the listen benchmark: the bench starts itself as its child.
+if (args is ["listen-load", .. var loadArguments])
+{
+    return await ListenLoadWorker.RunAsync(loadArguments);
+}
+
+if (args is ["listen", .. var listenArguments])
+{
+    return await ListenCommand.RunAsync(listenArguments);
+}
+
 if (args is not [("directory" or "mail") and var command, .. var rest])
 {
     Console.Error.WriteLine(BenchOptions.Usage);
+    Console.Error.WriteLine(ListenBenchOptions.Usage);
     return 2;
 }
 

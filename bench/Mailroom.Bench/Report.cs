@@ -63,6 +63,22 @@ internal sealed class Report
         Add(new ReportRow(measurement, Time(result.Median), "", "", "< " + Time(maximum), verdict, Join(note, spread, Errors(result.Errors, "Mailroom"))), result.ErrorSamples);
     }
 
+    /// <summary>A cost of Mailroom against the bare server's, lower is better; the target is a maximum ratio.</summary>
+    public void Cost(string measurement, double mailroom, double bare, Func<double, string> format, double maximumRatio, long errors, string? note = null, IReadOnlyList<string>? errorSamples = null)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        var ratio = mailroom / bare;
+        Add(new ReportRow(
+            measurement,
+            format(mailroom),
+            format(bare),
+            ratio.ToString("0.00", CultureInfo.InvariantCulture),
+            "≤ " + maximumRatio.ToString("0.0#", CultureInfo.InvariantCulture),
+            errors > 0 ? Verdict.Fail : ratio <= maximumRatio ? Verdict.Pass : Verdict.Fail,
+            Join(note, Errors(errors, T("both", "两者")))),
+            errorSamples ?? []);
+    }
+
     public void NotRun(string measurement, string reason) =>
         Add(new ReportRow(measurement, "", "", "", "", Verdict.NotRun, reason), []);
 

@@ -68,8 +68,32 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return StartAsync("bare", self, ["bare-server", .. CommonArguments], dataDir: null, cancellationToken);
     }
 
+    /// <summary>Resident memory of the server process now (VmRSS), in bytes; 0 where /proc is not available.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+                {
+                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    {
+                        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // Not Linux, or the process is gone.
+            }
+
+            return 0;
+        }
+    }
+
     /// <summary>Starts Mailroom.Server with a fresh data directory and the demo enterprise.</summary>
-    public static Task<ServerProcess> StartMailroomAsync(string name, string serverDll, string dataDir, string durability, string demoSecret, CancellationToken cancellationToken)
+    public static Task<ServerProcess> StartMailroomAsync(string name, string serverDll, string dataDir, string durability, string demoSecret, CancellationToken cancellationToken, params string[] settings)
     {
         System.IO.Directory.CreateDirectory(dataDir);
         string[] arguments =
@@ -86,6 +110,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             "--Mailroom:Smtp:Port=0",
             "--Mailroom:Smtp:SubmissionPort=0",
             "--Logging:LogLevel:Mailroom.Server.Mail.SmtpHost=Information",
+            .. settings,
         ];
         return StartAsync(name, serverDll, arguments, dataDir, cancellationToken);
     }
@@ -151,7 +176,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))

@@ -13,6 +13,12 @@ internal sealed class ClientRegistry(IDatabase database) : IDisposable
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private volatile Snapshot _snapshot = new(FrozenDictionary<long, ClientState>.Empty, FrozenDictionary<string, ClientState>.Empty, -1);
 
+    /// <summary>
+    /// Raised after every reload, once the new states are in place: features after Auth re-check
+    /// what they admitted (push answers the held listens of a revoked client).
+    /// </summary>
+    public event Action? Reloaded;
+
     public long Revision => _snapshot.Revision;
 
     public ClientState? ByKey(long key) => _snapshot.ByKey.GetValueOrDefault(key);
@@ -32,6 +38,7 @@ internal sealed class ClientRegistry(IDatabase database) : IDisposable
                 states.ToFrozenDictionary(s => s.Key),
                 states.ToFrozenDictionary(s => s.ClientId, StringComparer.OrdinalIgnoreCase),
                 revision);
+            Reloaded?.Invoke();
         }
         finally
         {

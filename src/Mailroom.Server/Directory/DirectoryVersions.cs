@@ -18,6 +18,14 @@ internal sealed class DirectoryVersions
     private readonly ConcurrentDictionary<long, Cell> _latest = new();
 
     /// <summary>
+    /// Raised with the enterprise and its new version each time a known version grows: on the
+    /// thread that observed it (after a commit, that is the committing thread, before the writing
+    /// call is answered). Features after Directory subscribe (push wakes held listens); handlers
+    /// must be quick and must not throw.
+    /// </summary>
+    public event Action<long, long>? Raised;
+
+    /// <summary>
     /// Learns a version: one this process has just committed, one read in a snapshot, or (later)
     /// one another node announced. What is known only ever grows.
     /// </summary>
@@ -30,6 +38,7 @@ internal sealed class DirectoryVersions
             var seen = Interlocked.CompareExchange(ref cell.Version, version, current);
             if (seen == current)
             {
+                Raised?.Invoke(enterpriseId, version);
                 return;
             }
 

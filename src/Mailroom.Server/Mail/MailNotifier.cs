@@ -8,53 +8,29 @@ namespace Mailroom.Server.Mail;
 /// A failure to queue an event is logged and goes no further: the change itself stands, and
 /// turning it into an SMTP error would only make the sender deliver the message twice.
 /// </summary>
-internal sealed partial class MailNotifier
+internal sealed partial class MailNotifier(IMailboxEvents events, ILogger<MailNotifier> logger)
 {
-    private readonly IMailboxEvents? _events;
-    private readonly ILogger<MailNotifier> _logger;
-
-    // Push is resolved when present rather than required, so that the mail path runs (and its
-    // crash test starts the real executable) in a build that has no Push feature; the start is
-    // logged as a warning then (MailExtensions).
-    public MailNotifier(IServiceProvider services, ILogger<MailNotifier> logger)
-    {
-        _events = services.GetService<IMailboxEvents>();
-        _logger = logger;
-    }
-
-    public bool IsConnected => _events is not null;
-
     public async ValueTask NewMailAsync(long enterpriseId, NewMailEvent mail, CancellationToken cancellationToken)
     {
-        if (_events is null)
-        {
-            return;
-        }
-
         try
         {
-            await _events.NewMailAsync(enterpriseId, mail, cancellationToken);
+            await events.NewMailAsync(enterpriseId, mail, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogEventFailed(_logger, e, mail.UserName);
+            LogEventFailed(logger, e, mail.UserName);
         }
     }
 
     public async ValueTask UnreadCountChangedAsync(long enterpriseId, UnreadCountEvent count, CancellationToken cancellationToken)
     {
-        if (_events is null)
-        {
-            return;
-        }
-
         try
         {
-            await _events.UnreadCountChangedAsync(enterpriseId, count, cancellationToken);
+            await events.UnreadCountChangedAsync(enterpriseId, count, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogEventFailed(_logger, e, count.UserName);
+            LogEventFailed(logger, e, count.UserName);
         }
     }
 

@@ -28,7 +28,6 @@ internal sealed partial class SmtpHost(
     SmtpMessageStore store,
     SmtpAuthenticator authenticator,
     MessageSpool spool,
-    MailNotifier notifier,
     IDatabase database,
     IServer server,
     IHostApplicationLifetime lifetime,
@@ -79,11 +78,6 @@ internal sealed partial class SmtpHost(
             if (removed > 0)
             {
                 LogOrphansRemoved(logger, removed);
-            }
-
-            if (!notifier.IsConnected)
-            {
-                LogNoPush(logger);
             }
 
             var settings = options.Value;
@@ -270,7 +264,4 @@ internal sealed partial class SmtpHost(
 
     [LoggerMessage(EventId = 6505, Level = LogLevel.Information, Message = "Removed {Count} message file(s) left without a message by an earlier crash")]
     private static partial void LogOrphansRemoved(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 6506, Level = LogLevel.Warning, Message = "Push is not available in this build: mail is delivered, but no new-mail or unread events are queued")]
-    private static partial void LogNoPush(ILogger logger);
 }

@@ -210,3 +210,22 @@ CREATE TABLE IF NOT EXISTS operation_channels (
     seq     INTEGER PRIMARY KEY,
     channel TEXT    NOT NULL
 );
+
+-- Push queues kept across a clean restart (PROTOCOL.md §5): written when the server stops, read
+-- back and deleted when it starts. One row per client that was online or had events queued.
+CREATE TABLE IF NOT EXISTS push_clients (
+    client_key    INTEGER PRIMARY KEY,
+    enterprise_id INTEGER NOT NULL,
+    -- When its last listen finished (ms since the epoch; the online grace runs from there).
+    last_active   BIGINT  NOT NULL,
+    -- The sequence number its next event gets (event-stream ids keep growing across restarts).
+    next_sequence BIGINT  NOT NULL
+);
+
+-- The queued events of those clients, oldest first by sequence; body is the event's JSON answer.
+CREATE TABLE IF NOT EXISTS push_events (
+    client_key INTEGER NOT NULL,
+    sequence   BIGINT  NOT NULL,
+    body       TEXT    NOT NULL,
+    PRIMARY KEY (client_key, sequence)
+);
