@@ -2,6 +2,7 @@ using Mailroom.Server.Admin;
 using Mailroom.Server.Auth;
 using Mailroom.Server.Directory;
 using Mailroom.Server.Protocol;
+using Mailroom.Server.Sso;
 using Mailroom.Server.Storage;
 using Mailroom.Server.Ui;
 
@@ -17,10 +18,12 @@ builder.Services.AddDirectory();
 builder.Services.AddAuth(builder.Configuration);
 builder.Services.AddAdmin(builder.Configuration);
 builder.Services.AddUi();
+builder.Services.AddSso(builder.Configuration);
 
 var app = builder.Build();
 app.UseShutdownGate();
 app.UseUi();
+app.UseSso();
 app.MapTokens();
 app.MapDirectory().RequireOpenApiAccess();
 app.MapUi();
