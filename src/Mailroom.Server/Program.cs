@@ -4,6 +4,7 @@ using Mailroom.Server.Directory;
 using Mailroom.Server.Mail;
 using Mailroom.Server.Protocol;
 using Mailroom.Server.Push;
+using Mailroom.Server.Sso;
 using Mailroom.Server.Storage;
 using Mailroom.Server.Ui;
 
@@ -21,11 +22,15 @@ builder.Services.AddPush();
 builder.Services.AddAdmin(builder.Configuration);
 builder.Services.AddMail();
 builder.Services.AddUi();
+builder.Services.AddSso(builder.Configuration);
 
 var app = builder.Build();
 app.UseShutdownGate();
 app.UseUi();
 app.UseAdmin();
+app.UseSso();
+// Once, after both sign-ins have set the request's user; it acts only where an endpoint asks.
+app.UseAuthorization();
 app.MapTokens();
 app.MapDirectory().RequireOpenApiAccess();
 app.MapPush().RequireOpenApiAccess();

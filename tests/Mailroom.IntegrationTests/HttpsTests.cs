@@ -52,6 +52,61 @@ public sealed class HttpsTests : IDisposable
         Assert.True(await Calls.TokenWorksAsync(overTls, accessToken, "secure.example"));
     }
 
+    [Fact]
+    public async Task AOneClickLoginOverHttpsGetsASecureCookieAndOverHttpNot()
+    {
+        using var certificate = CreateCertificate(out var certificatePath, out var keyPath);
+        var http = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
+        var https = new Uri($"https://127.0.0.1:{ServerExecutable.FreePort()}");
+        using var handler = new SocketsHttpHandler
+        {
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetRawCertData().AsSpan().SequenceEqual(certificate.RawData) },
+        };
+        const string Secret = "0123456789abcdef0123456789abcdef";
+        await using var server = await ServerProcess.StartAsync(
+            https,
+            [
+                $"--Kestrel:Endpoints:Http:Url={http}",
+                $"--Kestrel:Endpoints:Https:Url={https}",
+                $"--Kestrel:Endpoints:Https:Certificate:Path={certificatePath}",
+                $"--Kestrel:Endpoints:Https:Certificate:KeyPath={keyPath}",
+                $"--Mailroom:DataDir={Path.Combine(_directory, "data")}",
+                "--Mailroom:Demo:Domain=webmail.example",
+                "--Mailroom:Demo:Admin=webmail-admin",
+                $"--Mailroom:Demo:Secret={Secret}",
+            ],
+            handler);
+        using var plain = new HttpClient { BaseAddress = http };
+        var token = await Calls.IssueTokenAsync(plain, "webmail-admin", Secret);
+        const string Bob = "bob@webmail.example";
+        Assert.True((await PostAsync(plain, token, "/openapi/user/sync", ("Action", "2"), ("Alias", Bob), ("Name", "Bob"), ("Password", "webmail-Passw0rd"))).IsEmptySuccess);
+
+        foreach (var (baseAddress, secure) in new[] { (https, true), (http, false) })
+        {
+            var ticket = (await PostAsync(plain, token, "/openapi/mail/authkey", ("alias", Bob))).Json.GetProperty("auth_key").GetString();
+            using var browser = new WebmailClient(baseAddress, handler);
+            var answer = await browser.GetAsync($"/cgi-bin/login?fun=bizopenssologin&method=bizauth&agent=webmail-admin&user={Bob}&ticket={ticket}");
+
+            Assert.True(answer.Status == HttpStatusCode.Found, $"{baseAddress}: {(int)answer.Status}\n{server.Log}");
+            Assert.Equal(secure, answer.SessionCookieAttributes.Contains("secure"));
+            Assert.Contains("httponly", answer.SessionCookieAttributes);
+            Assert.Contains("samesite=lax", answer.SessionCookieAttributes);
+            Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/mail")).Status);
+        }
+    }
+
+    private static Task<ApiResponse> PostAsync(HttpClient client, string token, string path, params (string Name, string Value)[] form)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new FormUrlEncodedContent(form.Select(f => KeyValuePair.Create(f.Name, f.Value))),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return ApiResponse.SendAsync(client, request);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_directory))

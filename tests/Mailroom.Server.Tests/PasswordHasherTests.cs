@@ -130,6 +130,18 @@ public sealed class PasswordHasherTests
         Assert.True(PasswordHasher.Verify(fromMd5, stored));
     }
 
+    [Fact]
+    public void TheStampIsTheSaltSoItSurvivesHardeningAndChangesWithANewPassword()
+    {
+        var quick = PasswordHasher.Quick(Md5Of123456);
+        var again = PasswordHasher.Quick(Md5Of123456);
+
+        Assert.Equal(PasswordHasher.Stamp(quick), PasswordHasher.Stamp(Hasher(10).Harden(quick)!));
+        Assert.NotEqual(PasswordHasher.Stamp(quick), PasswordHasher.Stamp(again));
+        Assert.Equal(PasswordHasher.Stamp("x"), PasswordHasher.Stamp("x"));
+        Assert.NotEqual(PasswordHasher.Stamp("x"), PasswordHasher.Stamp("y"));
+    }
+
     private static PasswordHasher Hasher(int iterations) => new(new FixedOptions(new PasswordOptions { Iterations = iterations }));
 
     private sealed class FixedOptions(PasswordOptions value) : IOptionsMonitor<PasswordOptions>

@@ -77,8 +77,8 @@ internal static class AdminExtensions
     /// <summary>
     /// The console's session on the console's paths only — the open protocol authenticates by token,
     /// and its calls should not pay for reading a cookie — by the console's own scheme whatever other
-    /// schemes exist; then authorization, which only acts on endpoints that ask for it. Every
-    /// console request thus has the same user for the anti-forgery tokens it issues and checks.
+    /// schemes exist (Program.cs runs authorization after it). Every console request thus has the
+    /// same user for the anti-forgery tokens it issues and checks.
     /// </summary>
     public static WebApplication UseAdmin(this WebApplication app)
     {
@@ -94,7 +94,6 @@ internal static class AdminExtensions
 
                 await next(context);
             }));
-        app.UseAuthorization();
         return app;
     }
 

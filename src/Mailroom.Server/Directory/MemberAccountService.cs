@@ -78,6 +78,12 @@ internal sealed class MemberAccountService(IDatabase database, DirectoryVersions
                 }
 
                 await MemberStore.SetSecondFactorAsync(session, found.Value!.Id, required);
+                if (!required)
+                {
+                    // Off forgets the authenticator: switched on again, the member enrols anew.
+                    await TotpStore.DeleteAsync(session, found.Value.Id);
+                }
+
                 return Done.Value;
             },
             error => request.ToOperation(time.GetUtcNow(), OperationRecord.ResultOf(error)),

@@ -183,7 +183,8 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
             changed |= await ReplaceAliasesAsync(session, enterpriseId, member.Id, slaves);
         }
 
-        // §7.3: a new password or a disable voids the member's outstanding authkeys.
+        // §7.3: a new password or a disable voids the member's outstanding authkeys, and ends its
+        // webmail sessions at once.
         if (passwordHash is not null)
         {
             await MemberStore.SetPasswordHashAsync(session, member.Id, passwordHash);
@@ -193,6 +194,7 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
         if (passwordHash is not null || after.OpenType == 2)
         {
             await AuthKeyStore.DeleteForMemberAsync(session, member.Id);
+            await WebmailSessionStore.DeleteForMemberAsync(session, member.Id);
         }
 
         if (changed)
@@ -213,6 +215,8 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
 
         var member = found.Value!;
         await AuthKeyStore.DeleteForMemberAsync(session, member.Id);
+        await WebmailSessionStore.DeleteForMemberAsync(session, member.Id);
+        await TotpStore.DeleteAsync(session, member.Id);
         await MemberStore.DeleteAsync(session, member.Id);
         await changes.RecordAsync(member.Address, MemberChanges.Delete);
         return Done.Value;

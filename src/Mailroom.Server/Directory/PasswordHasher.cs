@@ -102,6 +102,18 @@ internal sealed class PasswordHasher(IOptionsMonitor<PasswordOptions> options)
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
+    /// <summary>
+    /// What tells one setting of a password from the next: its salt, fresh for every new password
+    /// and kept when the hardener replaces the quick hash by the slow one. Webmail sessions compare
+    /// it to end themselves when the password changes. A value that is not a hash of ours is stamped
+    /// by its own SHA-256.
+    /// </summary>
+    public static string Stamp(string stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return Convert.ToBase64String(TryParse(stored, out _, out _, out var salt, out _) ? salt : SHA256.HashData(Encoding.UTF8.GetBytes(stored)));
+    }
+
     /// <summary>The lower-case MD5 hex of a plaintext password (UTF-8).</summary>
     [SuppressMessage("Security", "CA5351:Do Not Use Broken Cryptographic Primitives", Justification = "The protocol defines passwords by their MD5 hex (PROTOCOL.md §6.3, Md5=1); it is only the input to PBKDF2, never what protects them.")]
     public static string Md5Hex(string password) =>

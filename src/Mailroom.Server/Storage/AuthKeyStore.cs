@@ -24,6 +24,16 @@ internal static class AuthKeyStore
             "SELECT client_key, member_id, expires_at FROM authkeys WHERE key_hash = @h",
             r => new AuthKeyRow(r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
             ("@h", keyHash));
+
+    /// <summary>
+    /// Takes the key with that hash out of the store and returns it, expired or not; null when there
+    /// is none. One statement, so of concurrent presentations of one key exactly one gets it.
+    /// </summary>
+    public static Task<AuthKeyRow?> ConsumeAsync(StoreSession session, byte[] keyHash) =>
+        session.QuerySingleAsync(
+            "DELETE FROM authkeys WHERE key_hash = @h RETURNING client_key, member_id, expires_at",
+            r => new AuthKeyRow(r.GetInt64(0), r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2))),
+            ("@h", keyHash));
 }
 
 /// <summary>A stored authkey: the client it was issued to, its member, and when it expires.</summary>

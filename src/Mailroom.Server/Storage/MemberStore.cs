@@ -103,6 +103,10 @@ internal static class MemberStore
             r => r.GetString(0),
             ("@e", enterpriseId));
 
+    /// <summary>The member with this id, in whatever enterprise; null when deleted.</summary>
+    public static Task<MemberRow?> FindByIdAsync(StoreSession session, long memberId) =>
+        session.QuerySingleAsync($"SELECT {Columns} FROM members m WHERE m.id = @id", Map, ("@id", memberId));
+
     public static MemberRow Map(DbDataReader r) => new(
         r.GetInt64(0),
         r.GetInt64(1),

@@ -229,3 +229,31 @@ CREATE TABLE IF NOT EXISTS push_events (
     body       TEXT    NOT NULL,
     PRIMARY KEY (client_key, sequence)
 );
+
+-- Webmail sessions (PROTOCOL.md §7.4, §7.5). The browser's cookie names a session; only the
+-- SHA-256 of its id is kept. A session is void when its row is gone (logout; the member deleted,
+-- disabled or given a new password, in the same transaction as that change), when it has expired,
+-- or when the member's password stamp (Directory/PasswordHasher.Stamp) is no longer the one it
+-- was started under.
+CREATE TABLE IF NOT EXISTS webmail_sessions (
+    id_hash        BLOB    PRIMARY KEY,
+    member_id      INTEGER NOT NULL,
+    enterprise_id  INTEGER NOT NULL,
+    password_stamp TEXT    NOT NULL,
+    created_at     BIGINT  NOT NULL,
+    -- Sliding: moved forward while the session is in use (Mailroom:Sso:SessionIdleMinutes).
+    expires_at     BIGINT  NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webmail_sessions_by_member ON webmail_sessions (member_id);
+CREATE INDEX IF NOT EXISTS webmail_sessions_by_expiry ON webmail_sessions (expires_at);
+
+-- Authenticator enrolments for the mandatory second factor of user/openwxtoken (§6.10): a TOTP
+-- secret (RFC 6238) per member, encrypted with Data Protection. Dropped when the member is deleted
+-- or the second factor is switched off, so switching it on again means enrolling anew.
+CREATE TABLE IF NOT EXISTS member_totp (
+    member_id        INTEGER PRIMARY KEY,
+    secret_protected TEXT    NOT NULL,
+    -- The time step of the last accepted code: a code is accepted once (RFC 6238 §5.2).
+    last_step        BIGINT  NOT NULL,
+    enrolled_at      BIGINT  NOT NULL
+);
