@@ -1,4 +1,5 @@
 using System.Globalization;
+using static Mailroom.Bench.OptionValues;
 using static Mailroom.Bench.Text;
 
 namespace Mailroom.Bench;
@@ -141,8 +142,8 @@ internal sealed class BenchOptions
                 "--messages" => TryCount(value, v => options.Messages = v),
                 "--sessions" => TryCount(value, v => options.Sessions = v),
                 "--message-bytes" => TryCount(value, v => options.MessageBytes = Math.Max(256, v)),
-                "--only" => options.SetParts(value, only: true),
-                "--skip" => options.SetParts(value, only: false),
+                "--only" => OptionValues.SelectParts(options.Parts, AllParts, value, only: true),
+                "--skip" => OptionValues.SelectParts(options.Parts, AllParts, value, only: false),
                 "--data-dir" => Set(() => options.DataRoot = Path.GetFullPath(value)),
                 "--server-dll" => Set(() => options.ServerDll = Path.GetFullPath(value)),
                 "--out" => Set(() => options.Out = Path.GetFullPath(value)),
@@ -159,49 +160,11 @@ internal sealed class BenchOptions
         return options;
     }
 
-    private bool SetParts(string value, bool only)
-    {
-        var named = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (named.Length == 0 || named.Any(n => !AllParts.Contains(n, StringComparer.OrdinalIgnoreCase)))
-        {
-            return false;
-        }
-
-        if (only)
-        {
-            Parts.Clear();
-            Parts.UnionWith(named);
-        }
-        else
-        {
-            Parts.ExceptWith(named);
-        }
-
-        return true;
-    }
-
-    private static bool Set(Action set)
-    {
-        set();
-        return true;
-    }
-
     private static bool TryPositive(string text, Action<double> set) => TryDouble(text, set, allowZero: false);
 
     private static bool TryDouble(string text, Action<double> set, bool allowZero)
     {
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || (value == 0 && !allowZero))
-        {
-            return false;
-        }
-
-        set(value);
-        return true;
-    }
-
-    private static bool TryCount(string text, Action<int> set)
-    {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
         {
             return false;
         }

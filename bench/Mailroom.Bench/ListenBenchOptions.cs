@@ -1,4 +1,5 @@
 using System.Globalization;
+using static Mailroom.Bench.OptionValues;
 using static Mailroom.Bench.Text;
 
 namespace Mailroom.Bench;
@@ -82,8 +83,8 @@ internal sealed class ListenBenchOptions
                 "--fanout" => TryCounts(value, v => options.FanOut = v),
                 "--rounds" => TryCount(value, v => options.Rounds = v),
                 "--seconds" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && Set(() => options.Seconds = seconds),
-                "--only" => options.SetParts(value, only: true),
-                "--skip" => options.SetParts(value, only: false),
+                "--only" => OptionValues.SelectParts(options.Parts, AllParts, value, only: true),
+                "--skip" => OptionValues.SelectParts(options.Parts, AllParts, value, only: false),
                 "--data-dir" => Set(() => options.DataRoot = Path.GetFullPath(value)),
                 "--server-dll" => Set(() => options.ServerDll = Path.GetFullPath(value)),
                 "--out" => Set(() => options.Out = Path.GetFullPath(value)),
@@ -98,44 +99,6 @@ internal sealed class ListenBenchOptions
         }
 
         return options;
-    }
-
-    private bool SetParts(string value, bool only)
-    {
-        var named = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (named.Length == 0 || named.Any(n => !AllParts.Contains(n, StringComparer.OrdinalIgnoreCase)))
-        {
-            return false;
-        }
-
-        if (only)
-        {
-            Parts.Clear();
-            Parts.UnionWith(named);
-        }
-        else
-        {
-            Parts.ExceptWith(named);
-        }
-
-        return true;
-    }
-
-    private static bool Set(Action set)
-    {
-        set();
-        return true;
-    }
-
-    private static bool TryCount(string text, Action<int> set)
-    {
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
-        {
-            return false;
-        }
-
-        set(value);
-        return true;
     }
 
     private static bool TryCounts(string text, Action<List<int>> set)

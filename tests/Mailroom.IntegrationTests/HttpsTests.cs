@@ -17,7 +17,7 @@ public sealed class HttpsTests : IDisposable
     [Fact]
     public async Task ATokenFromTheHttpsListenerWorksOnTheHttpListener()
     {
-        using var certificate = CreateCertificate(out var certificatePath, out var keyPath);
+        using var certificate = TestCertificates.CreatePem(_directory, "mailroom", out var certificatePath, out var keyPath);
         var http = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
         var https = new Uri($"https://127.0.0.1:{ServerExecutable.FreePort()}");
         using var handler = new HttpClientHandler
@@ -55,7 +55,7 @@ public sealed class HttpsTests : IDisposable
     [Fact]
     public async Task AOneClickLoginOverHttpsGetsASecureCookieAndOverHttpNot()
     {
-        using var certificate = CreateCertificate(out var certificatePath, out var keyPath);
+        using var certificate = TestCertificates.CreatePem(_directory, "mailroom", out var certificatePath, out var keyPath);
         var http = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
         var https = new Uri($"https://127.0.0.1:{ServerExecutable.FreePort()}");
         using var handler = new SocketsHttpHandler
@@ -113,23 +113,5 @@ public sealed class HttpsTests : IDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
-    }
-
-    private X509Certificate2 CreateCertificate(out string certificatePath, out string keyPath)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=mailroom.test", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-
-        certificatePath = Path.Combine(_directory, "mailroom.crt.pem");
-        keyPath = Path.Combine(_directory, "mailroom.key.pem");
-        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        return certificate;
     }
 }

@@ -61,7 +61,11 @@ public sealed class ServerProcess : IAsyncDisposable
                 using var probe = await client.GetAsync(new Uri(address, "/cgi-bin/token"), TestContext.Current.CancellationToken);
                 return server;
             }
-            catch (HttpRequestException) when (started.Elapsed < TimeSpan.FromMinutes(1))
+            // Not listening yet, or listening but too busy starting to answer within the probe's
+            // timeout (seen on a loaded CI machine): try again until the minute is up.
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException
+                && !TestContext.Current.CancellationToken.IsCancellationRequested
+                && started.Elapsed < TimeSpan.FromMinutes(1))
             {
                 await Task.Delay(50, TestContext.Current.CancellationToken);
             }

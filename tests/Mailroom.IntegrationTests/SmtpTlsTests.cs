@@ -17,7 +17,7 @@ public sealed class SmtpTlsTests : IDisposable
     [Fact]
     public async Task SubmissionOverStartTlsWithThePemCertificate()
     {
-        using var certificate = CreateCertificate(out var certificatePath, out var keyPath);
+        using var certificate = TestCertificates.CreatePem(_directory, "smtp", out var certificatePath, out var keyPath);
         using var app = new MailroomApp(settings: new Dictionary<string, string?>
         {
             ["Mailroom:Smtp:Certificate:Path"] = certificatePath,
@@ -55,23 +55,5 @@ public sealed class SmtpTlsTests : IDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
-    }
-
-    private X509Certificate2 CreateCertificate(out string certificatePath, out string keyPath)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=mailroom.test", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-
-        certificatePath = Path.Combine(_directory, "smtp.crt.pem");
-        keyPath = Path.Combine(_directory, "smtp.key.pem");
-        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
-        return certificate;
     }
 }

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace Mailroom.Bench;
+
+/// <summary>Parsing of option values shared by every benchmark command: each returns false on a bad value.</summary>
+internal static class OptionValues
+{
+    public static bool Set(Action set)
+    {
+        set();
+        return true;
+    }
+
+    /// <summary>A positive whole number.</summary>
+    public static bool TryCount(string text, Action<int> set)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
+        {
+            return false;
+        }
+
+        set(value);
+        return true;
+    }
+
+    /// <summary>Applies <c>--only a,b</c> (keep just these) or <c>--skip a,b</c> (drop these) to the parts to run.</summary>
+    public static bool SelectParts(HashSet<string> parts, IReadOnlyCollection<string> allParts, string value, bool only)
+    {
+        var named = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (named.Length == 0 || named.Any(n => !allParts.Contains(n, StringComparer.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        if (only)
+        {
+            parts.Clear();
+            parts.UnionWith(named);
+        }
+        else
+        {
+            parts.ExceptWith(named);
+        }
+
+        return true;
+    }
+}
