@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Mailroom.IntegrationTests;
+using Mailroom.Server.Auth;
+using Mailroom.Server.Push;
 using Microsoft.Playwright;
 
 namespace Mailroom.BrowserTests;
@@ -88,6 +90,32 @@ public sealed class OpenProtocolPageTests(BrowserFixture browser) : IClassFixtur
         (await enterprise.PostAsync("/openapi/user/get", ("alias", enterprise.Address("nobody")))).AssertError("1200", "invalid_token");
         var token = await TokenAsync(enterprise.ClientId, enterprise.Secret);
         (await UserGetAsync(token, enterprise.Address("nobody"))).AssertError("1301", "user_not_found");
+    }
+
+    [Fact]
+    public async Task SwitchingTheProtocolOffAnswersAHeldListen()
+    {
+        var enterprise = await browser.App.CreateEnterpriseAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var list = await enterprise.PostAsync("/openapi/user/list", ("Ver", "0"));
+        var version = list.Json.GetProperty("Ver").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var holding = System.Diagnostics.Stopwatch.StartNew();
+        var held = enterprise.PostAsync("/openapi/listen", ("Ver", version));
+        var clientKey = browser.App.Get<ClientRegistry>().ByClientId(enterprise.ClientId)!.Key;
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(browser.App.Get<ListenHub>().StatusOf(clientKey).Held == 1),
+            "the listen is held");
+
+        var page = await browser.SignedInPageAsync(enterprise);
+        await page.GotoAsync("/admin/protocol");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch the open protocol off" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("The open protocol is off; every token is void.");
+
+        var answer = await held.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.Equal(0, answer.Json.GetProperty("Ret").GetInt32());
+
+        // Answered by the switch, not by the end of the 25 s hold.
+        Assert.True(holding.Elapsed < TimeSpan.FromSeconds(20), $"answered after {holding.Elapsed}");
     }
 
     [Fact]
