@@ -71,17 +71,7 @@ internal static class OperationStore
         return session.QueryAsync(
             ListSql,
             Map,
-            ("@e", query.EnterpriseId),
-            ("@c", query.ClientId),
-            ("@since", query.Since?.ToUnixTimeMilliseconds()),
-            ("@until", query.Until?.ToUnixTimeMilliseconds()),
-            ("@ep", query.Endpoint),
-            ("@alias", AliasPattern(query)),
-            ("@failed", query.Failed is null ? null : query.Failed.Value ? 1 : 0),
-            ("@code", CodePattern(query)),
-            ("@ch", query.Channel),
-            ("@before", query.BeforeSeq),
-            ("@limit", query.Limit));
+            [.. Filters(query), ("@before", query.BeforeSeq), ("@limit", query.Limit)]);
     }
 
     /// <summary>
@@ -94,17 +84,7 @@ internal static class OperationStore
         var rows = await session.QueryAsync(
             ListNewerSql,
             Map,
-            ("@e", query.EnterpriseId),
-            ("@c", query.ClientId),
-            ("@since", query.Since?.ToUnixTimeMilliseconds()),
-            ("@until", query.Until?.ToUnixTimeMilliseconds()),
-            ("@ep", query.Endpoint),
-            ("@alias", AliasPattern(query)),
-            ("@failed", query.Failed is null ? null : query.Failed.Value ? 1 : 0),
-            ("@code", CodePattern(query)),
-            ("@ch", query.Channel),
-            ("@after", afterSeq),
-            ("@limit", query.Limit));
+            [.. Filters(query), ("@after", afterSeq), ("@limit", query.Limit)]);
         rows.Reverse();
         return rows;
     }
@@ -115,16 +95,22 @@ internal static class OperationStore
         ArgumentNullException.ThrowIfNull(query);
         return await session.ScalarAsync<long?>(
             CountSql,
-            ("@e", query.EnterpriseId),
-            ("@c", query.ClientId),
-            ("@since", query.Since?.ToUnixTimeMilliseconds()),
-            ("@until", query.Until?.ToUnixTimeMilliseconds()),
-            ("@ep", query.Endpoint),
-            ("@alias", AliasPattern(query)),
-            ("@failed", query.Failed is null ? null : query.Failed.Value ? 1 : 0),
-            ("@code", CodePattern(query)),
-            ("@ch", query.Channel)) ?? 0;
+            Filters(query)) ?? 0;
     }
+
+    // The filter parameters every listing shares, always in this order (commands are cached per SQL text).
+    private static (string Name, object? Value)[] Filters(OperationQuery query) =>
+    [
+        ("@e", query.EnterpriseId),
+        ("@c", query.ClientId),
+        ("@since", query.Since?.ToUnixTimeMilliseconds()),
+        ("@until", query.Until?.ToUnixTimeMilliseconds()),
+        ("@ep", query.Endpoint),
+        ("@alias", AliasPattern(query)),
+        ("@failed", query.Failed is null ? null : query.Failed.Value ? 1 : 0),
+        ("@code", CodePattern(query)),
+        ("@ch", query.Channel),
+    ];
 
     /// <summary>One line, only if it belongs to the enterprise (or only claimed its client, as in <see cref="ListAsync"/>).</summary>
     public static Task<StoredOperation?> FindAsync(StoreSession session, long enterpriseId, string clientId, long seq) =>
