@@ -116,48 +116,30 @@ internal sealed class BenchOptions
     public static BenchOptions? Parse(ReadOnlySpan<string> args, out string? problem)
     {
         var options = new BenchOptions();
-        problem = null;
-        for (var i = 0; i < args.Length; i++)
+        problem = OptionValues.ApplyPairs(args, (name, value) => name switch
         {
-            var name = args[i];
-            if (i + 1 >= args.Length)
-            {
-                problem = T($"Option {name} needs a value.", $"选项 {name} 需要一个值。");
-                return null;
-            }
-
-            var value = args[++i];
-            var ok = name switch
-            {
-                "--seconds" => TryPositive(value, v => options.Seconds = v),
-                "--warmup" => TryDouble(value, v => options.Warmup = v, allowZero: true),
-                "--rounds" => TryCount(value, v => options.Rounds = v),
-                "--connections" => TryCount(value, v => options.Connections = v),
-                "--members" => TryCount(value, v => options.Members = v),
-                "--sync-connections" => TryCount(value, v => options.SyncConnections = v),
-                "--list-members" => TryCount(value, v => options.ListMembers = v),
-                "--list-changes" => TryCount(value, v => options.ListChanges = v),
-                "--runs" => TryCount(value, v => options.Runs = v),
-                "--get-members" => TryCount(value, v => options.GetMembers = v),
-                "--messages" => TryCount(value, v => options.Messages = v),
-                "--sessions" => TryCount(value, v => options.Sessions = v),
-                "--message-bytes" => TryCount(value, v => options.MessageBytes = Math.Max(256, v)),
-                "--only" => OptionValues.SelectParts(options.Parts, AllParts, value, only: true),
-                "--skip" => OptionValues.SelectParts(options.Parts, AllParts, value, only: false),
-                "--data-dir" => Set(() => options.DataRoot = Path.GetFullPath(value)),
-                "--server-dll" => Set(() => options.ServerDll = Path.GetFullPath(value)),
-                "--out" => Set(() => options.Out = Path.GetFullPath(value)),
-                "--lang" => value is "en" or "zh" && Set(() => Chinese = value == "zh"),
-                _ => false,
-            };
-            if (!ok)
-            {
-                problem = T($"Bad option or value: {name} {value}", $"选项或取值有误：{name} {value}");
-                return null;
-            }
-        }
-
-        return options;
+            "--seconds" => TryPositive(value, v => options.Seconds = v),
+            "--warmup" => TryDouble(value, v => options.Warmup = v, allowZero: true),
+            "--rounds" => TryCount(value, v => options.Rounds = v),
+            "--connections" => TryCount(value, v => options.Connections = v),
+            "--members" => TryCount(value, v => options.Members = v),
+            "--sync-connections" => TryCount(value, v => options.SyncConnections = v),
+            "--list-members" => TryCount(value, v => options.ListMembers = v),
+            "--list-changes" => TryCount(value, v => options.ListChanges = v),
+            "--runs" => TryCount(value, v => options.Runs = v),
+            "--get-members" => TryCount(value, v => options.GetMembers = v),
+            "--messages" => TryCount(value, v => options.Messages = v),
+            "--sessions" => TryCount(value, v => options.Sessions = v),
+            "--message-bytes" => TryCount(value, v => options.MessageBytes = Math.Max(256, v)),
+            "--only" => OptionValues.SelectParts(options.Parts, AllParts, value, only: true),
+            "--skip" => OptionValues.SelectParts(options.Parts, AllParts, value, only: false),
+            "--data-dir" => Set(() => options.DataRoot = Path.GetFullPath(value)),
+            "--server-dll" => Set(() => options.ServerDll = Path.GetFullPath(value)),
+            "--out" => Set(() => options.Out = Path.GetFullPath(value)),
+            "--lang" => value is "en" or "zh" && Set(() => Chinese = value == "zh"),
+            _ => false,
+        });
+        return problem is null ? options : null;
     }
 
     private static bool TryPositive(string text, Action<double> set) => TryDouble(text, set, allowZero: false);

@@ -65,40 +65,22 @@ internal sealed class ListenBenchOptions
     public static ListenBenchOptions? Parse(ReadOnlySpan<string> args, out string? problem)
     {
         var options = new ListenBenchOptions();
-        problem = null;
-        for (var i = 0; i < args.Length; i++)
+        problem = OptionValues.ApplyPairs(args, (name, value) => name switch
         {
-            var name = args[i];
-            if (i + 1 >= args.Length)
-            {
-                problem = T($"Option {name} needs a value.", $"选项 {name} 需要一个值。");
-                return null;
-            }
-
-            var value = args[++i];
-            var ok = name switch
-            {
-                "--clients" => TryCount(value, v => options.Clients = v),
-                "--top" => TryCount(value, v => options.Top = v),
-                "--fanout" => TryCounts(value, v => options.FanOut = v),
-                "--rounds" => TryCount(value, v => options.Rounds = v),
-                "--seconds" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && Set(() => options.Seconds = seconds),
-                "--only" => OptionValues.SelectParts(options.Parts, AllParts, value, only: true),
-                "--skip" => OptionValues.SelectParts(options.Parts, AllParts, value, only: false),
-                "--data-dir" => Set(() => options.DataRoot = Path.GetFullPath(value)),
-                "--server-dll" => Set(() => options.ServerDll = Path.GetFullPath(value)),
-                "--out" => Set(() => options.Out = Path.GetFullPath(value)),
-                "--lang" => value is "en" or "zh" && Set(() => Chinese = value == "zh"),
-                _ => false,
-            };
-            if (!ok)
-            {
-                problem = T($"Bad option or value: {name} {value}", $"选项或取值有误：{name} {value}");
-                return null;
-            }
-        }
-
-        return options;
+            "--clients" => TryCount(value, v => options.Clients = v),
+            "--top" => TryCount(value, v => options.Top = v),
+            "--fanout" => TryCounts(value, v => options.FanOut = v),
+            "--rounds" => TryCount(value, v => options.Rounds = v),
+            "--seconds" => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && Set(() => options.Seconds = seconds),
+            "--only" => OptionValues.SelectParts(options.Parts, AllParts, value, only: true),
+            "--skip" => OptionValues.SelectParts(options.Parts, AllParts, value, only: false),
+            "--data-dir" => Set(() => options.DataRoot = Path.GetFullPath(value)),
+            "--server-dll" => Set(() => options.ServerDll = Path.GetFullPath(value)),
+            "--out" => Set(() => options.Out = Path.GetFullPath(value)),
+            "--lang" => value is "en" or "zh" && Set(() => Chinese = value == "zh"),
+            _ => false,
+        });
+        return problem is null ? options : null;
     }
 
     private static bool TryCounts(string text, Action<List<int>> set)

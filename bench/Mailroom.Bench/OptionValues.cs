@@ -1,4 +1,5 @@
 using System.Globalization;
+using static Mailroom.Bench.Text;
 
 namespace Mailroom.Bench;
 
@@ -43,5 +44,28 @@ internal static class OptionValues
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Applies every <c>--name value</c> pair to <paramref name="apply"/>, which returns false for an
+    /// unknown name or a bad value; the message for the first problem, or null when all were taken.
+    /// </summary>
+    public static string? ApplyPairs(ReadOnlySpan<string> args, Func<string, string, bool> apply)
+    {
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            var name = args[i];
+            if (i + 1 >= args.Length)
+            {
+                return T($"Option {name} needs a value.", $"选项 {name} 需要一个值。");
+            }
+
+            if (!apply(name, args[i + 1]))
+            {
+                return T($"Bad option or value: {name} {args[i + 1]}", $"选项或取值有误：{name} {args[i + 1]}");
+            }
+        }
+
+        return null;
     }
 }

@@ -76,15 +76,4 @@ catch (InvalidOperationException e)
     return 1;
 }
 
-var summary = report.Markdown();
-Console.WriteLine();
-Console.WriteLine(T("Summary (markdown):", "摘要（markdown）："));
-Console.WriteLine();
-Console.Write(summary);
-if (options.Out is { } file)
-{
-    await File.WriteAllTextAsync(file, summary);
-    Console.WriteLine(T($"Written to {file}", $"已写入 {file}"));
-}
-
-return report.AnyFailed ? 1 : 0;
+return await report.FinishAsync(options.Out);

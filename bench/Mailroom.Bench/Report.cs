@@ -83,6 +83,23 @@ internal sealed class Report
         Add(new ReportRow(measurement, "", "", "", "", Verdict.NotRun, reason), []);
 
     /// <summary>The closing summary: one markdown table.</summary>
+    /// <summary>Prints the markdown summary (and writes it to <paramref name="outFile"/>); the exit code: 1 when a figure failed.</summary>
+    public async Task<int> FinishAsync(string? outFile)
+    {
+        var summary = Markdown();
+        Console.WriteLine();
+        Console.WriteLine(T("Summary (markdown):", "摘要（markdown）："));
+        Console.WriteLine();
+        Console.Write(summary);
+        if (outFile is not null)
+        {
+            await File.WriteAllTextAsync(outFile, summary);
+            Console.WriteLine(T($"Written to {outFile}", $"已写入 {outFile}"));
+        }
+
+        return AnyFailed ? 1 : 0;
+    }
+
     public string Markdown()
     {
         var text = new StringBuilder();
