@@ -31,9 +31,12 @@ app.UseAdmin();
 app.UseSso();
 // Once, after both sign-ins have set the request's user; it acts only where an endpoint asks.
 app.UseAuthorization();
-app.MapTokens();
-app.MapDirectory().RequireOpenApiAccess();
-app.MapPush().RequireOpenApiAccess();
+// The open protocol's calls run straight after routing: they need none of the pages' middleware
+// (static files, cookies, page headers, authorization) and check access and shutdown themselves
+// (MapPush guards /openapi/listen on its own).
+app.MapTokens().ShortCircuit();
+app.MapDirectory().RequireOpenApiAccess().ShortCircuit();
+app.MapPush().ShortCircuit();
 app.MapUi();
 app.MapUnknownPaths();
 await app.RunAsync();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mailroom.Server.Auth;
@@ -11,7 +12,7 @@ internal static class AuthExtensions
         services.AddSingleton<TokenService>();
         services.AddSingleton<RateGate>();
         services.AddSingleton<OperationLog>();
-        services.AddSingleton<OpenApiAccessFilter>();
+        services.AddSingleton<OpenApiAccess>();
         services.AddHostedService<ClientRegistryRefresher>();
         return services;
     }
@@ -29,14 +30,18 @@ internal static class AuthExtensions
 
     /// <summary>Every endpoint of the group requires a valid access token (PROTOCOL.md §2.2).</summary>
     /// <remarks>
-    /// The filter is the registered singleton, taken once per endpoint: AddEndpointFilter&lt;TFilter&gt;
+    /// The guard is the registered singleton, taken once per endpoint: AddEndpointFilter&lt;TFilter&gt;
     /// would build a new one, resolving its dependencies, on every call.
     /// </remarks>
     public static TBuilder RequireOpenApiAccess<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilterFactory(static (context, next) =>
         {
-            var filter = context.ApplicationServices.GetRequiredService<OpenApiAccessFilter>();
-            return invocation => filter.InvokeAsync(invocation, next);
+            var access = context.ApplicationServices.GetRequiredService<OpenApiAccess>();
+            return async invocation =>
+            {
+                await access.RunAsync(invocation.HttpContext, (invocation, next), static (_, call, _) => call.next(call.invocation));
+                return EmptyHttpResult.Instance;
+            };
         });
 }

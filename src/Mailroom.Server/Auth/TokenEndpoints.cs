@@ -19,8 +19,15 @@ internal static class TokenEndpoints
         return group;
     }
 
-    private static async Task IssueAsync(HttpContext http, TokenService tokens, ClientRegistry clients, RateGate rates, OperationLog operations)
+    private static async Task IssueAsync(HttpContext http, TokenService tokens, ClientRegistry clients, RateGate rates, OperationLog operations, IHostApplicationLifetime lifetime)
     {
+        // The endpoint skips the middleware pipeline (Program.cs), so it keeps ShutdownGate's rule itself.
+        if (ShutdownGate.IsClosed(lifetime))
+        {
+            await ProtocolResults.WriteErrorAsync(http, ProtocolErrors.TemporarilyUnavailable);
+            return;
+        }
+
         var read = await ProtocolRequests.ReadAsync(http, "token");
         var request = http.GetApiRequest();
         TokenResponse? issued = null;

@@ -28,9 +28,9 @@ internal static class RequestParameterReader
             return ProtocolErrors.BodyTooLarge;
         }
 
-        var bodyResult = request.HasFormContentType && IsMultipart(request.ContentType)
+        var bodyResult = IsMultipartForm(request.ContentType)
             ? await ReadMultipartAsync(request, parameters, limits, cancellationToken)
-            : await ReadBodyAsync(request, parameters, limits, cancellationToken);
+            : TryParseBuffered(request, parameters, out var parsed) ? parsed : await ReadBodyAsync(request, parameters, limits, cancellationToken);
         if (bodyResult is not null)
         {
             return bodyResult;
@@ -39,8 +39,15 @@ internal static class RequestParameterReader
         return parameters.Count > limits.MaxParameters ? ProtocolErrors.TooManyParameters : parameters;
     }
 
-    private static bool IsMultipart(string? contentType) =>
-        contentType is not null && contentType.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase);
+    // What HttpRequest.HasFormContentType says of multipart, without parsing the header into objects
+    // on every call: "multipart/form-data", then the end, parameters or spaces.
+    private static bool IsMultipartForm(string? contentType)
+    {
+        var type = contentType.AsSpan().TrimStart();
+        const string Multipart = "multipart/form-data";
+        return type.StartsWith(Multipart, StringComparison.OrdinalIgnoreCase)
+            && (type.Length == Multipart.Length || type[Multipart.Length] is ';' or ' ' or '\t');
+    }
 
     private static async Task<ProtocolError?> ReadMultipartAsync(HttpRequest request, RequestParameters parameters, ProtocolLimits limits, CancellationToken cancellationToken)
     {
@@ -73,6 +80,28 @@ internal static class RequestParameterReader
         }
 
         return null;
+    }
+
+    // The common case: a small body that arrived with its headers is parsed where it lies, with no
+    // copy and no wait. False when it is not all here yet (nothing consumed then).
+    private static bool TryParseBuffered(HttpRequest request, RequestParameters parameters, out ProtocolError? error)
+    {
+        error = null;
+        if (request.ContentLength is not (> 0 and <= 4096 and var declared) || !request.BodyReader.TryRead(out var read))
+        {
+            return false;
+        }
+
+        var buffer = read.Buffer;
+        if (buffer.Length < declared || !buffer.IsSingleSegment)
+        {
+            request.BodyReader.AdvanceTo(buffer.Start);
+            return false;
+        }
+
+        error = Parse(buffer.FirstSpan[..(int)declared], parameters);
+        request.BodyReader.AdvanceTo(buffer.GetPosition(declared));
+        return true;
     }
 
     private static async Task<ProtocolError?> ReadBodyAsync(HttpRequest request, RequestParameters parameters, ProtocolLimits limits, CancellationToken cancellationToken)
@@ -113,6 +142,12 @@ internal static class RequestParameterReader
                 }
 
                 length += read;
+                if (length == request.ContentLength)
+                {
+                    // The whole declared body is here: no further read just to learn that it ended.
+                    break;
+                }
+
                 if (length > maxBytes)
                 {
                     await DrainAsync(request, limits, cancellationToken);

@@ -21,16 +21,16 @@ internal sealed class ListenResponder(ListenHub hub)
 
     private readonly PushMetrics _metrics = hub.Context.Metrics;
 
-    private static readonly Task<IResult> Answered = Task.FromResult<IResult>(EmptyHttpResult.Instance);
+    private static readonly Task<object?> Answered = Task.FromResult<object?>(EmptyHttpResult.Instance);
 
     /// <summary>
     /// Answers or holds one listen. Written so that a listen answered at once runs without an async
     /// state machine and a held one with a single one, the wait itself.
     /// </summary>
-    public Task<IResult> ListenAsync(HttpContext http)
+    public Task<object?> ListenAsync(HttpContext http, ApiRequest request)
     {
         ArgumentNullException.ThrowIfNull(http);
-        var request = http.GetApiRequest();
+        ArgumentNullException.ThrowIfNull(request);
         var caller = request.RequireCaller();
         if (!TryParseVer(request.Parameters.Get("Ver"), out var ver))
         {
@@ -84,12 +84,12 @@ internal sealed class ListenResponder(ListenHub hub)
         return false;
     }
 
-    private static Task<IResult> RefuseAsync(ProtocolError error) => Task.FromResult(ProtocolResults.Error(error));
+    private static Task<object?> RefuseAsync(ProtocolError error) => Task.FromResult<object?>(ProtocolResults.Error(error));
 
-    private async Task<IResult> RespondOnceKnownAsync(HttpContext http, ApiCaller caller, long ver, long resumeAfter, bool stream) =>
+    private async Task<object?> RespondOnceKnownAsync(HttpContext http, ApiCaller caller, long ver, long resumeAfter, bool stream) =>
         await RespondAsync(http, caller, ver, resumeAfter, stream, await hub.ReadVersionAsync(caller.EnterpriseId, http.RequestAborted));
 
-    private Task<IResult> RespondAsync(HttpContext http, ApiCaller caller, long ver, long resumeAfter, bool stream, long current)
+    private Task<object?> RespondAsync(HttpContext http, ApiCaller caller, long ver, long resumeAfter, bool stream, long current)
     {
         if (ver > current)
         {
@@ -101,7 +101,7 @@ internal sealed class ListenResponder(ListenHub hub)
         return stream ? StreamAsync(http, channel, caller, ver, resumeAfter) : PollAsync(http, channel, caller, ver, current);
     }
 
-    private Task<IResult> PollAsync(HttpContext http, ClientChannel channel, ApiCaller caller, long ver, long current)
+    private Task<object?> PollAsync(HttpContext http, ClientChannel channel, ApiCaller caller, long ver, long current)
     {
         ListenOutcome outcome;
         if (current > ver)
@@ -136,7 +136,7 @@ internal sealed class ListenResponder(ListenHub hub)
         return Answered;
     }
 
-    private static async Task<IResult> FinishAsync(ValueTask answering, ClientChannel channel)
+    private static async Task<object?> FinishAsync(ValueTask answering, ClientChannel channel)
     {
         try
         {
@@ -150,7 +150,7 @@ internal sealed class ListenResponder(ListenHub hub)
         return EmptyHttpResult.Instance;
     }
 
-    private async Task<IResult> HoldAsync(HttpContext http, ClientChannel channel, ListenWaiter waiter)
+    private async Task<object?> HoldAsync(HttpContext http, ClientChannel channel, ListenWaiter waiter)
     {
         try
         {
@@ -214,7 +214,7 @@ internal sealed class ListenResponder(ListenHub hub)
         Count(outcome);
     }
 
-    private async Task<IResult> StreamAsync(HttpContext http, ClientChannel channel, ApiCaller caller, long ver, long resumeAfter)
+    private async Task<object?> StreamAsync(HttpContext http, ClientChannel channel, ApiCaller caller, long ver, long resumeAfter)
     {
         var response = http.Response;
         var waiter = new ListenWaiter(channel, hub.AdmittedState(caller), http.Connection.RemoteIpAddress, ver, hub.Context.Options.Ping, isStream: true);

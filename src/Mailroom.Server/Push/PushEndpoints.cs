@@ -10,12 +10,18 @@ internal static class PushEndpoints
 {
     private static readonly string[] GetAndPost = ["GET", "POST"];
 
-    /// <summary>Maps the endpoints; the caller adds the access requirement to the returned /openapi group.</summary>
+    /// <summary>
+    /// Maps the endpoints. /openapi/listen applies <see cref="OpenApiAccess"/> itself: a plain request
+    /// delegate, without the parameter binding and filter layers a route handler would add to every
+    /// held listen (each one an allocation and a hop when the listen is answered).
+    /// </summary>
     public static RouteGroupBuilder MapPush(this IEndpointRouteBuilder routes)
     {
         MapMetrics(routes);
+        var access = routes.ServiceProvider.GetRequiredService<OpenApiAccess>();
+        var listen = routes.ServiceProvider.GetRequiredService<ListenResponder>();
         var group = routes.MapGroup("/openapi").WithTags("Push");
-        group.MapMethods("/listen", GetAndPost, (HttpContext http, ListenResponder listen) => listen.ListenAsync(http))
+        group.MapMethods("/listen", GetAndPost, http => access.RunAsync(http, listen, static (h, responder, request) => new ValueTask<object?>(responder.ListenAsync(h, request))))
             .WithName("Listen")
             .WithSummary("Long polling: the newer directory version, or a queued event, or {\"Ret\":0} after the hold time; server-sent events with Accept: text/event-stream.");
         return group;

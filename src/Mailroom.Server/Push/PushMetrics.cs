@@ -33,6 +33,8 @@ internal sealed class PushMetrics
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
+        // The text format served here has no exemplars; looking one up costs every answer a trace-context read.
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         var answers = factory.CreateCounter(
             "mailroom_listen_answers_total",
             "Listens answered, by kind: version, event, heartbeat ({\"Ret\":0} after the hold time), evicted (a 17th listen), revoked (key or API changed), shutdown, client_gone (nothing written); ping counts event-stream pings.",

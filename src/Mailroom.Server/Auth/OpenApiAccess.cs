@@ -1,5 +1,4 @@
 using Mailroom.Server.Protocol;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -9,18 +8,29 @@ namespace Mailroom.Server.Auth;
 /// Guards every /openapi/* call (PROTOCOL.md §2.2, §8): reads its parameters, accepts any valid
 /// token among the Authorization header and access_token parameters, enforces the enterprise's
 /// allowed addresses and rate limit, turns faults into internal_error, and logs every refusal.
+/// These calls skip the middleware pipeline, so the guard also keeps <see cref="ShutdownGate"/>'s
+/// rule. Directory endpoints get it as an endpoint filter (<see cref="AuthExtensions.RequireOpenApiAccess"/>);
+/// /openapi/listen, the hottest path, calls <see cref="RunAsync"/> straight from its request delegate.
 /// </summary>
-internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate rates, OperationLog operations, IOptions<ProtocolLimits> limits, ILogger<OpenApiAccessFilter> logger) : IEndpointFilter
+internal sealed partial class OpenApiAccess(TokenService tokens, RateGate rates, OperationLog operations, IOptions<ProtocolLimits> limits, IHostApplicationLifetime lifetime, ILogger<OpenApiAccess> logger)
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>
+    /// Runs <paramref name="handler"/> for an admitted call, or answers the refusal; then writes the
+    /// handler's result (an <see cref="IResult"/>) unless the handler wrote the answer itself.
+    /// </summary>
+    public async Task RunAsync<TState>(HttpContext http, TState state, Func<HttpContext, TState, ApiRequest, ValueTask<object?>> handler)
     {
-        var http = context.HttpContext;
+        if (ShutdownGate.IsClosed(lifetime))
+        {
+            await ProtocolResults.WriteErrorAsync(http, ProtocolErrors.TemporarilyUnavailable);
+            return;
+        }
+
         var read = await ProtocolRequests.ReadAsync(http, ProtocolRequests.EndpointName(http), limits.Value);
         var request = http.GetApiRequest();
-        object? result;
         try
         {
-            result = read.Error is { } readError ? ProtocolResults.Error(readError) : await AuthorizeAndRunAsync(context, next, request);
+            var result = read.Error is { } readError ? ProtocolResults.Error(readError) : Refusal(http, request) ?? await handler(http, state, request);
             if (result is IResult answer)
             {
                 // A refusal is in the operation log before the caller sees it, as durable as an
@@ -31,7 +41,6 @@ internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate 
                 }
 
                 await answer.ExecuteAsync(http);
-                result = EmptyHttpResult.Instance;
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
@@ -44,20 +53,18 @@ internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate 
             }
 
             request.MarkRefused(error);
-            result = EmptyHttpResult.Instance;
         }
 
         if (request.RefusedWith is { } refusal && !request.Recorded)
         {
             await operations.RecordRefusalAsync(request, refusal);
         }
-
-        return result;
     }
 
-    private async ValueTask<object?> AuthorizeAndRunAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, ApiRequest request)
+    // Null when the caller may go on: a valid token, an allowed address, within the rate limit.
+    private IResult? Refusal(HttpContext http, ApiRequest request)
     {
-        var check = Authenticate(context.HttpContext, request);
+        var check = Authenticate(http, request);
         if (check.Verdict != TokenVerdict.Valid)
         {
             return ProtocolResults.Error(check.Verdict == TokenVerdict.ApiDisabled ? ProtocolErrors.ApiDisabled : ProtocolErrors.InvalidToken);
@@ -70,12 +77,7 @@ internal sealed partial class OpenApiAccessFilter(TokenService tokens, RateGate 
             return ProtocolResults.Error(ProtocolErrors.AddressBlocked);
         }
 
-        if (rates.Take(client.Key, client.RateLimit) is { } wait)
-        {
-            return ProtocolResults.Error(ProtocolErrors.RateExceeded, wait);
-        }
-
-        return await next(context);
+        return rates.Take(client.Key, client.RateLimit) is { } wait ? ProtocolResults.Error(ProtocolErrors.RateExceeded, wait) : null;
     }
 
     // Any candidate may carry the valid token: "Bearer <t>" with any casing and spacing, or an
