@@ -25,7 +25,7 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
     {
         var enterprise = await _app.CreateEnterpriseAsync();
         var bob = await enterprise.AddWebmailMemberAsync("bob");
-        var mailId = await DeliverAsync(enterprise, bob, WithAttachment(Html("Anonymous", "<p>x</p>")));
+        var mailId = await enterprise.DeliverAsync(bob, WithAttachment(TestMailbox.Html("Anonymous", "<p>x</p>")));
         using var anonymous = WebmailClient.For(_app);
 
         var answer = await anonymous.GetAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, path, mailId));
@@ -41,7 +41,7 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
         var enterprise = await _app.CreateEnterpriseAsync();
         var bob = await enterprise.AddWebmailMemberAsync("bob");
         var alice = await enterprise.AddWebmailMemberAsync("alice");
-        var bobsMail = await DeliverAsync(enterprise, bob, WithAttachment(Html("For Bob only", "<p>secret body</p>")));
+        var bobsMail = await enterprise.DeliverAsync(bob, WithAttachment(TestMailbox.Html("For Bob only", "<p>secret body</p>")));
         using var browser = await WebmailSessionTests.SignedInAsync(enterprise, alice);
 
         var page = await browser.GetAsync($"/mail/message/{bobsMail}");
@@ -66,7 +66,7 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
         var listed = await browser.PostFormAsync("/mail", ("act", "delete"), ("ids", bobsMail), ("__RequestVerificationToken", token));
         Assert.Equal(HttpStatusCode.Found, listed.Status);
         Assert.Equal(1, await TestMail.NewCountAsync(enterprise, bob));
-        var row = await _app.Get<MailService>().FindAsync(await SmtpDeliveryTests.MemberIdAsync(enterprise, bob), bobsMail, TestContext.Current.CancellationToken);
+        var row = await _app.Get<MailService>().FindAsync(await TestMailbox.MemberIdAsync(enterprise, bob), bobsMail, TestContext.Current.CancellationToken);
         Assert.Equal(("inbox", false), (row!.Folder, row.Seen));
     }
 
@@ -91,7 +91,7 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
     {
         var enterprise = await _app.CreateEnterpriseAsync();
         var bob = await enterprise.AddWebmailMemberAsync("bob");
-        var mailId = await DeliverAsync(enterprise, bob, TestMail.Message("x@outside.example", bob, "Forged", "Hello"));
+        var mailId = await enterprise.DeliverAsync(bob, TestMail.Message("x@outside.example", bob, "Forged", "Hello"));
         using var browser = await WebmailSessionTests.SignedInAsync(enterprise, bob);
 
         var list = await browser.PostFormAsync("/mail", ("act", "read"), ("ids", mailId));
@@ -112,7 +112,7 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            ids.Add(await DeliverAsync(enterprise, bob, TestMail.Message("x@outside.example", bob, $"Bulk {i}", "Hello")));
+            ids.Add(await enterprise.DeliverAsync(bob, TestMail.Message("x@outside.example", bob, $"Bulk {i}", "Hello")));
         }
 
         using var browser = await WebmailSessionTests.SignedInAsync(enterprise, bob);
@@ -152,7 +152,7 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
         var bob = await enterprise.AddWebmailMemberAsync("bob");
         var message = TestMail.Message("\"Ann Sender\" <ann@outside.example>", bob, "Quarterly <numbers>", "Line one\nLine <two>");
         message.Cc.Add(MailboxAddress.Parse("carol@outside.example"));
-        var mailId = await DeliverAsync(enterprise, bob, message);
+        var mailId = await enterprise.DeliverAsync(bob, message);
         using var browser = await WebmailSessionTests.SignedInAsync(enterprise, bob);
 
         var page = await browser.GetAsync($"/mail/message/{mailId}");
@@ -173,7 +173,7 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
     {
         var enterprise = await _app.CreateEnterpriseAsync();
         var bob = await enterprise.AddWebmailMemberAsync("bob");
-        var mailId = await DeliverAsync(enterprise, bob, Html(
+        var mailId = await enterprise.DeliverAsync(bob, TestMailbox.Html(
             "Hostile",
             "<p onclick=\"steal()\">Hi<script>steal()</script><img src=\"https://tracker.example/p.gif\"><a href=\"javascript:steal()\">link</a></p>"));
         using var browser = await WebmailSessionTests.SignedInAsync(enterprise, bob);
@@ -211,7 +211,7 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
         builder.Attachments.Add("../季度报告\u202Egnp.html", bytes, ContentType.Parse("text/html"));
         var message = TestMail.Message("x@outside.example", bob, "Report", "unused");
         message.Body = builder.ToMessageBody();
-        var mailId = await DeliverAsync(enterprise, bob, message);
+        var mailId = await enterprise.DeliverAsync(bob, message);
         using var browser = await WebmailSessionTests.SignedInAsync(enterprise, bob);
 
         var page = await browser.GetAsync($"/mail/message/{mailId}");
@@ -234,7 +234,7 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
     {
         var enterprise = await _app.CreateEnterpriseAsync();
         var bob = await enterprise.AddWebmailMemberAsync("bob");
-        var mailId = await DeliverAsync(enterprise, bob, TestMail.Message("x@outside.example", bob, "Raw: one/two", "Body text"));
+        var mailId = await enterprise.DeliverAsync(bob, TestMail.Message("x@outside.example", bob, "Raw: one/two", "Body text"));
         using var browser = await WebmailSessionTests.SignedInAsync(enterprise, bob);
 
         var source = await browser.GetAsync($"/mail/message/{mailId}/source");
@@ -245,24 +245,6 @@ public sealed class WebmailPagesTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Contains("Subject: Raw: one/two", source.Body, StringComparison.Ordinal);
         Assert.Contains("Body text", source.Body, StringComparison.Ordinal);
     }
-
-    /// <summary>Delivers <paramref name="message"/> by SMTP to <paramref name="to"/>; its MailId.</summary>
-    internal static async Task<string> DeliverAsync(TestEnterprise enterprise, string to, MimeMessage message)
-    {
-        var subject = message.Subject;
-        await TestMail.SendAsync(enterprise.App, message, "sender@outside.example", to);
-        var page = await enterprise.App.Get<MailService>().ListAsync(
-            await SmtpDeliveryTests.MemberIdAsync(enterprise, to), 1, MailService.MaxPageSize, TestContext.Current.CancellationToken);
-        return page.Items.First(m => m.Subject == subject).MailId;
-    }
-
-    internal static MimeMessage Html(string subject, string html) =>
-        new()
-        {
-            From = { MailboxAddress.Parse("sender@outside.example") },
-            Subject = subject,
-            Body = new BodyBuilder { HtmlBody = html }.ToMessageBody(),
-        };
 
     private static MimeMessage WithAttachment(MimeMessage message)
     {
