@@ -28,41 +28,8 @@ internal static partial class MessageHtml
     private static readonly FrozenSet<string> GlobalAttributes = FrozenSet.Create(
         StringComparer.Ordinal, "align", "bgcolor", "class", "dir", "height", "id", "lang", "style", "title", "valign", "width");
 
-    private static readonly FrozenSet<string> None = FrozenSet<string>.Empty;
-
     // Kept elements and the attributes each keeps besides the global ones.
-    private static readonly FrozenDictionary<string, FrozenSet<string>> Elements = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)
-    {
-        ["a"] = FrozenSet.Create(StringComparer.Ordinal, "href", "name"),
-        ["img"] = FrozenSet.Create(StringComparer.Ordinal, "src", "alt", "border", "hspace", "vspace"),
-        ["table"] = FrozenSet.Create(StringComparer.Ordinal, "border", "cellpadding", "cellspacing", "frame", "rules", "summary"),
-        ["td"] = FrozenSet.Create(StringComparer.Ordinal, "abbr", "colspan", "headers", "nowrap", "rowspan", "scope"),
-        ["th"] = FrozenSet.Create(StringComparer.Ordinal, "abbr", "colspan", "headers", "nowrap", "rowspan", "scope"),
-        ["col"] = FrozenSet.Create(StringComparer.Ordinal, "span"),
-        ["colgroup"] = FrozenSet.Create(StringComparer.Ordinal, "span"),
-        ["font"] = FrozenSet.Create(StringComparer.Ordinal, "color", "face", "size"),
-        ["ol"] = FrozenSet.Create(StringComparer.Ordinal, "reversed", "start", "type"),
-        ["ul"] = FrozenSet.Create(StringComparer.Ordinal, "type"),
-        ["li"] = FrozenSet.Create(StringComparer.Ordinal, "type", "value"),
-        ["hr"] = FrozenSet.Create(StringComparer.Ordinal, "color", "noshade", "size"),
-        ["br"] = FrozenSet.Create(StringComparer.Ordinal, "clear"),
-        ["del"] = FrozenSet.Create(StringComparer.Ordinal, "datetime"),
-        ["ins"] = FrozenSet.Create(StringComparer.Ordinal, "datetime"),
-        ["time"] = FrozenSet.Create(StringComparer.Ordinal, "datetime"),
-        ["details"] = FrozenSet.Create(StringComparer.Ordinal, "open"),
-        ["abbr"] = None, ["acronym"] = None, ["address"] = None, ["article"] = None, ["aside"] = None,
-        ["b"] = None, ["bdi"] = None, ["bdo"] = None, ["big"] = None, ["blockquote"] = None,
-        ["caption"] = None, ["center"] = None, ["cite"] = None, ["code"] = None, ["dd"] = None,
-        ["dfn"] = None, ["div"] = None, ["dl"] = None, ["dt"] = None, ["em"] = None,
-        ["fieldset"] = None, ["figcaption"] = None, ["figure"] = None, ["footer"] = None,
-        ["h1"] = None, ["h2"] = None, ["h3"] = None, ["h4"] = None, ["h5"] = None, ["h6"] = None,
-        ["header"] = None, ["hgroup"] = None, ["i"] = None, ["kbd"] = None, ["legend"] = None,
-        ["main"] = None, ["mark"] = None, ["nav"] = None, ["p"] = None, ["pre"] = None, ["q"] = None,
-        ["rp"] = None, ["rt"] = None, ["ruby"] = None, ["s"] = None, ["samp"] = None,
-        ["section"] = None, ["small"] = None, ["span"] = None, ["strike"] = None, ["strong"] = None,
-        ["sub"] = None, ["summary"] = None, ["sup"] = None, ["tbody"] = None, ["tfoot"] = None,
-        ["thead"] = None, ["tr"] = None, ["tt"] = None, ["u"] = None, ["var"] = None, ["wbr"] = None,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, FrozenSet<string>> Elements = AllowedElements();
 
     private static readonly FrozenSet<string> VoidElements = FrozenSet.Create(StringComparer.Ordinal, "br", "col", "hr", "img", "wbr");
 
@@ -160,6 +127,44 @@ internal static partial class MessageHtml
 
         var scheme = url[..colon];
         return SchemeName().IsMatch(scheme) ? scheme.ToLowerInvariant() : null;
+    }
+
+    private static FrozenDictionary<string, FrozenSet<string>> AllowedElements()
+    {
+        var elements = new Dictionary<string, FrozenSet<string>>(StringComparer.Ordinal)
+        {
+            ["a"] = FrozenSet.Create(StringComparer.Ordinal, "href", "name"),
+            ["img"] = FrozenSet.Create(StringComparer.Ordinal, "src", "alt", "border", "hspace", "vspace"),
+            ["table"] = FrozenSet.Create(StringComparer.Ordinal, "border", "cellpadding", "cellspacing", "frame", "rules", "summary"),
+            ["td"] = FrozenSet.Create(StringComparer.Ordinal, "abbr", "colspan", "headers", "nowrap", "rowspan", "scope"),
+            ["th"] = FrozenSet.Create(StringComparer.Ordinal, "abbr", "colspan", "headers", "nowrap", "rowspan", "scope"),
+            ["col"] = FrozenSet.Create(StringComparer.Ordinal, "span"),
+            ["colgroup"] = FrozenSet.Create(StringComparer.Ordinal, "span"),
+            ["font"] = FrozenSet.Create(StringComparer.Ordinal, "color", "face", "size"),
+            ["ol"] = FrozenSet.Create(StringComparer.Ordinal, "reversed", "start", "type"),
+            ["ul"] = FrozenSet.Create(StringComparer.Ordinal, "type"),
+            ["li"] = FrozenSet.Create(StringComparer.Ordinal, "type", "value"),
+            ["hr"] = FrozenSet.Create(StringComparer.Ordinal, "color", "noshade", "size"),
+            ["br"] = FrozenSet.Create(StringComparer.Ordinal, "clear"),
+            ["del"] = FrozenSet.Create(StringComparer.Ordinal, "datetime"),
+            ["ins"] = FrozenSet.Create(StringComparer.Ordinal, "datetime"),
+            ["time"] = FrozenSet.Create(StringComparer.Ordinal, "datetime"),
+            ["details"] = FrozenSet.Create(StringComparer.Ordinal, "open"),
+        };
+        string[] plain =
+        [
+            "abbr", "acronym", "address", "article", "aside", "b", "bdi", "bdo", "big", "blockquote", "caption", "center",
+            "cite", "code", "dd", "dfn", "div", "dl", "dt", "em", "fieldset", "figcaption", "figure", "footer", "h1", "h2",
+            "h3", "h4", "h5", "h6", "header", "hgroup", "i", "kbd", "legend", "main", "mark", "nav", "p", "pre", "q", "rp",
+            "rt", "ruby", "s", "samp", "section", "small", "span", "strike", "strong", "sub", "summary", "sup", "tbody",
+            "tfoot", "thead", "tr", "tt", "u", "var", "wbr",
+        ];
+        foreach (var name in plain)
+        {
+            elements[name] = FrozenSet<string>.Empty;
+        }
+
+        return elements.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     [GeneratedRegex("[\t\n\r]")]
