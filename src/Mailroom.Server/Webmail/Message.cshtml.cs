@@ -88,7 +88,8 @@ internal sealed class MessageModel(UiText text, MailService mail, ConsoleClock c
         if (message.HtmlBody is { } html)
         {
             HasHtml = true;
-            BlockedImages = MessageHtml.Sanitize(html, RemoteImages, id => MessageParts.InlineImage(message, id)).BlockedImages;
+            // Only the count of hidden web images is needed here; the frame's document resolves inline images.
+            BlockedImages = MessageHtml.Sanitize(html, RemoteImages).BlockedImages;
         }
 
         var sizes = MessageParts.AttachmentSizes(message, cancellationToken);
