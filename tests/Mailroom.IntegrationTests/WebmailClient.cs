@@ -61,7 +61,8 @@ public sealed partial class WebmailClient : IDisposable
         }
 
         using var response = await _client.SendAsync(request, TestContext.Current.CancellationToken);
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var content = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+        var body = System.Text.Encoding.UTF8.GetString(content);
         var setCookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
         foreach (var header in setCookies)
         {
@@ -78,7 +79,9 @@ public sealed partial class WebmailClient : IDisposable
             }
         }
 
-        return new Page(response.StatusCode, body, response.Headers.Location?.ToString(), setCookies);
+        var headers = response.Headers.Concat(response.Content.Headers)
+            .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+        return new Page(response.StatusCode, body, response.Headers.Location?.ToString(), setCookies) { Headers = headers, Content = content };
     }
 
     /// <summary>Replaces the session cookie, e.g. by a copy kept from before a logout.</summary>
@@ -102,6 +105,12 @@ public sealed partial class WebmailClient : IDisposable
     /// <summary>An answer: status, body, Location and the raw Set-Cookie headers.</summary>
     public sealed record Page(HttpStatusCode Status, string Body, string? Location, IReadOnlyList<string> SetCookies)
     {
+        /// <summary>Every response and content header, by name (case-insensitive), values joined.</summary>
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+        /// <summary>The body's bytes.</summary>
+        public byte[] Content { get; init; } = [];
+
         /// <summary>The Set-Cookie header of the session cookie, or null.</summary>
         public string? SessionSetCookie => SetCookies.FirstOrDefault(c => c.StartsWith(SessionCookie + "=", StringComparison.Ordinal));
 
