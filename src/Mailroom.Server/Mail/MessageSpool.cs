@@ -7,40 +7,64 @@ using Microsoft.Extensions.Options;
 namespace Mailroom.Server.Mail;
 
 /// <summary>
-/// The raw MIME of received messages, in files <c>&lt;DataDir&gt;/mail/&lt;yyyyMMdd&gt;/&lt;key&gt;.msg</c>
-/// (the UTC day, a random 24-character key). Messages flushed together share one file, back to
-/// back, and each message row says where its bytes are (file, offset, size); a message arriving
-/// alone gets a file of its own. A file is written under <c>&lt;key&gt;.tmp</c>, fsynced, renamed,
-/// and its directory fsynced before <see cref="StoreAsync"/> completes; only then are the rows that
-/// name it committed, and only after that is 250 answered. Files are never changed once written.
-/// A file no row names is an orphan of a crash (or of a delivery that found no recipient left)
-/// and is removed at the next start (<see cref="RemoveOrphansAsync"/>).
+/// The raw MIME of received messages, and the journal of their deliveries (read back at start by
+/// <see cref="SpoolJournal"/>): files
+/// <c>&lt;DataDir&gt;/mail/&lt;yyyyMMdd&gt;/&lt;sequence&gt;.msg</c> (twelve digits, one sequence
+/// across days, in the order the files are written), each a series of records
+/// (<see cref="SpoolRecord"/>: a checksummed header, the delivery's metadata — MailIds, members,
+/// headers — and the raw message). A message row says where its raw bytes are (file, offset, size).
 /// <para>
-/// One dedicated thread does the writing, so sessions never block pool threads on fsync, and the
-/// messages that arrive while it flushes are written as the next batch: one file, one fsync, one
-/// rename and one directory fsync for all of them (group commit).
+/// One fsync makes a message accepted: <see cref="StoreAsync"/> completes once its record is on
+/// disk, and the caller then commits the database rows without waiting for a flush of the database
+/// (<see cref="IDatabase.WriteJournaledAsync"/>) and answers 250. Should a power loss take those
+/// rows with it, the record is still there and <see cref="SpoolRecovery"/> writes them again at
+/// the next start (exactly once: a record whose raw bytes a message row already names is skipped).
+/// Before this design a message waited for two flushes in a row, its file's and the database's.
+/// The order matters: the rows are committed only after the record is durable, so a row never
+/// names bytes a crash could lose.
 /// </para>
 /// <para>
-/// When idle, the thread also creates a few empty files ahead of time and fsyncs their directory
-/// once for all of them. A batch written into such a file needs no rename and no directory fsync:
-/// its name is durable already, so one fsync makes the message durable (on ext4 the directory
-/// fsync costs as much again as the file's). Unused ones are empty, unreferenced files: removed at
-/// shutdown, at a change of day, or as orphans at the next start.
+/// Records are appended to one file at a time, which takes records until it holds
+/// <see cref="MaxFileBytes"/> or the day changes (or a write fails); the next file's name was
+/// made durable ahead of time (an empty file and one fsync of its directory, done while idle), so
+/// appending never needs a directory fsync. A dedicated thread does the writing, so sessions never
+/// block pool threads on fsync, and the records that arrive while it flushes are written as the
+/// next batch with one fsync for all of them (group commit). Bytes once acknowledged are never
+/// changed; only a record whose rows could not be committed (the sender was told to retry) has its
+/// state byte set to refused, so that a start does not deliver it after all.
+/// </para>
+/// <para>
+/// The recovery mark (<see cref="Mark"/>) is the position before which every record has its
+/// rows committed; <see cref="SpoolRecovery"/> stores it in the database every second while mail
+/// flows, with a durable write, and a start reads only the records after it.
 /// </para>
 /// </summary>
 internal sealed partial class MessageSpool : IDisposable
 {
+    /// <summary>The spool's name in the database's <c>spool_marks</c>.</summary>
+    public const string Name = "mail";
+
+    /// <summary>A file takes no more records once it is this large (a larger message still goes in whole).</summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
+
     private const int MaxBatch = 256;
-    private const int PoolSize = 32;
+    private const int PoolSize = 2;
 
     private readonly BlockingCollection<SpoolWrite> _queue = new();
     private readonly HashSet<string> _knownDirectories = new(StringComparer.Ordinal);
     private readonly Queue<string> _ready = new();
-    private readonly TimeProvider _time;
-    private string _readyDay = "";
-    private readonly ILogger<MessageSpool> _logger;
+    private readonly SpoolProgress _progress = new();
     private readonly Lock _start = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger<MessageSpool> _logger;
     private Thread? _writer;
+
+    // The writer thread's own state.
+    private long _nextSequence;
+    private string _day = "";
+    private string _readyDay = "";
+    private FileStream? _current;
+    private string _currentFile = "";
 
     public MessageSpool(IOptions<StorageOptions> storage, TimeProvider time, ILogger<MessageSpool> logger)
     {
@@ -53,23 +77,62 @@ internal sealed partial class MessageSpool : IDisposable
     public string Root { get; }
 
     /// <summary>
-    /// Writes a message durably; the file's name relative to <see cref="Root"/>. Not cancellable:
+    /// Journals a delivery and its message durably; where the raw message is. Not cancellable:
     /// the caller's buffer is in use until the write is done, so the caller always waits for it.
+    /// The caller reports the outcome of its database write with <see cref="Committed"/> or
+    /// <see cref="Refuse"/>.
     /// </summary>
-    public Task<SpooledMessage> StoreAsync(ReadOnlySequence<byte> content, DateTimeOffset receivedAt)
+    public Task<SpooledMessage> StoreAsync(SpoolRecord record, ReadOnlySequence<byte> content)
     {
-        EnsureWriter();
-        var day = receivedAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var write = new SpoolWrite(content, day);
+        ArgumentNullException.ThrowIfNull(record);
+
+        // The checksum is computed here, on the session's thread, not on the single writer's.
+        var write = new SpoolWrite(record.Encode(content), content);
+        Start();
         _queue.Add(write);
         return write.Completion.Task;
     }
+
+    /// <summary>The message's rows are committed: its record no longer holds the recovery mark back.</summary>
+    public void Committed(SpooledMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        _progress.Done(message.Entry);
+    }
+
+    /// <summary>
+    /// The message's rows could not be committed and the sender is told to try again: its record
+    /// is marked refused, so that no start delivers it after all.
+    /// </summary>
+    public void Refuse(SpooledMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            using var stream = new FileStream(FullPath(message.File), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            stream.Position = message.RecordOffset + SpoolRecord.StateOffset;
+            stream.WriteByte(SpoolRecord.Refused);
+            stream.Flush(flushToDisk: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a start before the next mark would deliver it; the sender may then get it twice.
+            LogRefuseFailed(_logger, e, message.File, message.RecordOffset);
+        }
+
+        Committed(message);
+    }
+
+    /// <summary>The recovery mark of what this process wrote (<see cref="SpoolProgress.Mark"/>); null when it wrote nothing.</summary>
+    public SpoolMark? Mark() => _progress.Mark();
 
     /// <summary>Reads a stored message into memory (messages are at most the SMTP size limit).</summary>
     public async Task<Stream> OpenReadAsync(string file, long offset, long size, CancellationToken cancellationToken)
     {
         var bytes = new byte[size];
-        using var handle = File.OpenHandle(FullPath(file), FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+
+        // The file may be the one records are still appended to.
+        using var handle = File.OpenHandle(FullPath(file), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous);
         var read = 0;
         while (read < bytes.Length)
         {
@@ -85,48 +148,8 @@ internal sealed partial class MessageSpool : IDisposable
         return new MemoryStream(bytes, writable: false);
     }
 
-    /// <summary>
-    /// Removes what a crash left behind: temporary files, and files no message row names. Only the
-    /// two newest day directories can hold them (a crash interrupts the writes of its own day),
-    /// so the start costs the same however much mail is stored.
-    /// </summary>
-    public async Task<int> RemoveOrphansAsync(Func<string, Task<bool>> isStored, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(isStored);
-        if (!System.IO.Directory.Exists(Root))
-        {
-            return 0;
-        }
-
-        var removed = 0;
-        var days = System.IO.Directory.GetDirectories(Root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).TakeLast(2);
-        foreach (var day in days)
-        {
-            foreach (var path in System.IO.Directory.GetFiles(Path.Combine(Root, day)))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var file = $"{day}/{Path.GetFileName(path)}";
-                if (path.EndsWith(".tmp", StringComparison.Ordinal) || !await isStored(file))
-                {
-                    File.Delete(path);
-                    removed++;
-                }
-            }
-        }
-
-        return removed;
-    }
-
-    public void Dispose()
-    {
-        _queue.CompleteAdding();
-        _writer?.Join();
-        _queue.Dispose();
-    }
-
-    private string FullPath(string file) => Path.Combine(Root, file);
-
-    private void EnsureWriter()
+    /// <summary>Starts the writer (it prepares the first file at once); otherwise the first message starts it.</summary>
+    public void Start()
     {
         if (Volatile.Read(ref _writer) is not null)
         {
@@ -138,6 +161,7 @@ internal sealed partial class MessageSpool : IDisposable
             if (_writer is null)
             {
                 DataDirectory.Create(Root);
+                ContinueSequence();
                 var thread = new Thread(WriteLoop) { IsBackground = true, Name = "Mailroom message spool" };
                 thread.Start();
                 Volatile.Write(ref _writer, thread);
@@ -145,8 +169,37 @@ internal sealed partial class MessageSpool : IDisposable
         }
     }
 
+    public void Dispose()
+    {
+        _queue.CompleteAdding();
+        _writer?.Join();
+        _queue.Dispose();
+    }
+
+    private string FullPath(string file) => Path.Combine(Root, file);
+
+    // New files continue the sequence of those on disk, in a day no earlier than theirs.
+    private void ContinueSequence()
+    {
+        foreach (var day in SpoolJournal.Days(Root).Reverse())
+        {
+            if (_day.Length == 0)
+            {
+                _day = day;
+            }
+
+            var sequences = System.IO.Directory.EnumerateFiles(Path.Combine(Root, day)).Select(p => SpoolJournal.Sequence(Path.GetFileName(p))).OfType<long>().ToList();
+            if (sequences.Count > 0)
+            {
+                _nextSequence = sequences.Max() + 1;
+                return;
+            }
+        }
+    }
+
     private void WriteLoop()
     {
+        PrepareFiles();
         var batch = new List<SpoolWrite>();
         foreach (var first in _queue.GetConsumingEnumerable())
         {
@@ -164,136 +217,180 @@ internal sealed partial class MessageSpool : IDisposable
             }
         }
 
+        CloseCurrent();
         DiscardPrepared();
-    }
-
-    // Idle time: empty files for the next messages, their names made durable by one directory fsync.
-    private void PrepareFiles()
-    {
-        var today = _time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        if (today != _readyDay)
-        {
-            DiscardPrepared();
-            _readyDay = today;
-        }
-
-        if (_ready.Count >= PoolSize / 2)
-        {
-            return;
-        }
-
-        try
-        {
-            var directory = EnsureDirectory(today);
-            var created = new List<string>();
-            while (_ready.Count + created.Count < PoolSize)
-            {
-                var path = Path.Combine(directory, MailIds.New() + ".msg");
-                File.Create(path, 1, FileOptions.None).Dispose();
-                created.Add(path);
-            }
-
-            DirectorySync.Flush(directory);
-            created.ForEach(_ready.Enqueue);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Only an optimisation: batches fall back to a new file of their own.
-            LogPrepareFailed(_logger, e);
-        }
-    }
-
-    private void DiscardPrepared()
-    {
-        while (_ready.TryDequeue(out var path))
-        {
-            TryDelete(path);
-        }
     }
 
     private void WriteBatch(List<SpoolWrite> batch)
     {
-        // Normally one day; a batch that spans midnight writes one file per day.
-        foreach (var day in batch.GroupBy(w => w.Day))
+        long start = -1;
+        try
         {
-            WriteFile(day.Key, [.. day]);
+            var stream = CurrentFile();
+            var file = _currentFile;
+            start = stream.Position;
+            var offsets = new long[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                offsets[i] = stream.Position;
+                stream.Write(batch[i].Header);
+                foreach (var segment in batch[i].Content)
+                {
+                    stream.Write(segment.Span);
+                }
+            }
+
+            stream.Flush(flushToDisk: true);
+            var entries = _progress.Written([.. offsets.Select(o => new SpoolMark(file, o))], new SpoolMark(file, stream.Position));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Complete(new SpooledMessage(file, offsets[i] + batch[i].Header.Length, batch[i].Content.Length, offsets[i], entries[i]));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing of the batch counts, and no later record may follow it in this file.
+            AbandonCurrent(start);
+            foreach (var write in batch)
+            {
+                write.Fail(e);
+            }
         }
     }
 
-    private void WriteFile(string day, List<SpoolWrite> writes)
+    private FileStream CurrentFile()
     {
-        if (day == _readyDay && _ready.TryDequeue(out var prepared))
+        var day = NextDay();
+        if (_current is not null && (_current.Position >= MaxFileBytes || day != _day))
         {
-            WritePrepared(day, prepared, writes);
+            CloseCurrent();
+        }
+
+        if (_current is null)
+        {
+            _day = day;
+            var file = TakePrepared(day) ?? CreateFiles(day, 1)[0];
+            _current = new FileStream(FullPath(file), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 64 * 1024);
+            _current.Seek(0, SeekOrigin.End);
+            _currentFile = file;
+        }
+
+        return _current;
+    }
+
+    /// <summary>Today (UTC), unless the clock went back: a new file never goes into a day before the last one's.</summary>
+    private string NextDay()
+    {
+        var today = _time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        return string.CompareOrdinal(today, _day) > 0 ? today : _day;
+    }
+
+    private string? TakePrepared(string day)
+    {
+        if (day != _readyDay)
+        {
+            DiscardPrepared();
+            return null;
+        }
+
+        return _ready.TryDequeue(out var file) ? file : null;
+    }
+
+    // Idle time: empty files for the next rotations, their names made durable by one directory fsync.
+    private void PrepareFiles()
+    {
+        var day = NextDay();
+        if (day != _readyDay)
+        {
+            DiscardPrepared();
+            _readyDay = day;
+        }
+
+        if (_ready.Count >= PoolSize)
+        {
             return;
         }
 
-        var key = MailIds.New();
-        string? temporary = null;
-        string? final = null;
         try
         {
-            var directory = EnsureDirectory(day);
-            temporary = Path.Combine(directory, key + ".tmp");
-            final = Path.Combine(directory, key + ".msg");
-            var offsets = WriteAll(temporary, FileMode.CreateNew, writes);
-            File.Move(temporary, final);
-            temporary = null;
-            DirectorySync.Flush(directory);
-            var file = $"{day}/{key}.msg";
-            for (var i = 0; i < writes.Count; i++)
+            foreach (var file in CreateFiles(day, PoolSize - _ready.Count))
             {
-                writes[i].Complete(new SpooledMessage(file, offsets[i], writes[i].Content.Length));
+                _ready.Enqueue(file);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Nothing of the batch counts; whatever reached the disk is an orphan.
-            TryDelete(temporary ?? final);
-            foreach (var write in writes)
-            {
-                write.Fail(e);
-            }
+            // Only an optimisation: a rotation then creates its file itself.
+            LogPrepareFailed(_logger, e);
         }
     }
 
-    private void WritePrepared(string day, string path, List<SpoolWrite> writes)
+    // New empty files, the next numbers of the sequence, durable (directory fsynced) before use.
+    private List<string> CreateFiles(string day, int count)
+    {
+        var directory = EnsureDirectory(day);
+        var created = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var name = SpoolJournal.FileName(_nextSequence++);
+            File.Create(Path.Combine(directory, name), 1, FileOptions.None).Dispose();
+            created.Add($"{day}/{name}");
+        }
+
+        DirectorySync.Flush(directory);
+        return created;
+    }
+
+    private void DiscardPrepared()
+    {
+        while (_ready.TryDequeue(out var file))
+        {
+            TryDelete(file);
+        }
+    }
+
+    private void CloseCurrent()
     {
         try
         {
-            var offsets = WriteAll(path, FileMode.Open, writes);
-            var file = $"{day}/{Path.GetFileName(path)}";
-            for (var i = 0; i < writes.Count; i++)
+            _current?.Dispose();
+        }
+        catch (IOException e)
+        {
+            // Everything acknowledged in it was flushed already.
+            LogDeleteFailed(_logger, e, _currentFile);
+        }
+
+        _current = null;
+    }
+
+    // After a failed write: cut what the batch left (best effort: recovery stops at a torn record
+    // anyway) and leave the file for good.
+    private void AbandonCurrent(long batchStart)
+    {
+        try
+        {
+            if (_current is not null && batchStart >= 0)
             {
-                writes[i].Complete(new SpooledMessage(file, offsets[i], writes[i].Content.Length));
+                _current.SetLength(batchStart);
+                _current.Flush(flushToDisk: true);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(path);
-            foreach (var write in writes)
-            {
-                write.Fail(e);
-            }
+            LogTruncateFailed(_logger, e, _currentFile);
         }
-    }
 
-    // Writes the messages back to back and fsyncs the file; the offset of each.
-    private static long[] WriteAll(string path, FileMode mode, List<SpoolWrite> writes)
-    {
-        var offsets = new long[writes.Count];
-        using var stream = new FileStream(path, mode, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
-        for (var i = 0; i < writes.Count; i++)
+        try
         {
-            offsets[i] = stream.Position;
-            foreach (var segment in writes[i].Content)
-            {
-                stream.Write(segment.Span);
-            }
+            _current?.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogTruncateFailed(_logger, e, _currentFile);
         }
 
-        stream.Flush(flushToDisk: true);
-        return offsets;
+        _current = null;
     }
 
     // A new day directory is itself a new name in Root: Root is synced before any file in it counts.
@@ -315,34 +412,35 @@ internal sealed partial class MessageSpool : IDisposable
         return directory;
     }
 
-    private void TryDelete(string? path)
+    private void TryDelete(string file)
     {
-        if (path is null)
-        {
-            return;
-        }
-
         try
         {
-            File.Delete(path);
+            File.Delete(FullPath(file));
         }
         catch (IOException e)
         {
-            LogDeleteFailed(_logger, e, path);
+            LogDeleteFailed(_logger, e, file);
         }
     }
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Could not remove the message file {File}; it is removed at the next start")]
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Could not remove or close the message file {File}; an empty one is removed at the next start")]
     private static partial void LogDeleteFailed(ILogger logger, Exception exception, string file);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Could not create message files ahead of time")]
     private static partial void LogPrepareFailed(ILogger logger, Exception exception);
 
-    private sealed class SpoolWrite(ReadOnlySequence<byte> content, string day)
-    {
-        public ReadOnlySequence<byte> Content { get; } = content;
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Could not cut the failed write from the message file {File}; the next start ignores it unless it is complete")]
+    private static partial void LogTruncateFailed(ILogger logger, Exception exception, string file);
 
-        public string Day { get; } = day;
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Could not mark the record at {Offset} of {File} refused; a start before the next recovery mark would deliver it")]
+    private static partial void LogRefuseFailed(ILogger logger, Exception exception, string file, long offset);
+
+    private sealed class SpoolWrite(byte[] header, ReadOnlySequence<byte> content)
+    {
+        public byte[] Header { get; } = header;
+
+        public ReadOnlySequence<byte> Content { get; } = content;
 
         public TaskCompletionSource<SpooledMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -351,6 +449,3 @@ internal sealed partial class MessageSpool : IDisposable
         public void Fail(Exception e) => Completion.TrySetException(e);
     }
 }
-
-/// <summary>Where a message's bytes are: a file under the spool root, an offset in it and a length.</summary>
-internal sealed record SpooledMessage(string File, long Offset, long Size);
