@@ -27,9 +27,12 @@ namespace Mailroom.Server.Mail;
 /// Records are appended to one file at a time, which takes records until it holds
 /// <see cref="MaxFileBytes"/> or the day changes (or a write fails); the next file's name was
 /// made durable ahead of time (an empty file and one fsync of its directory, done while idle), so
-/// appending never needs a directory fsync. A dedicated thread does the writing, so sessions never
-/// block pool threads on fsync, and the records that arrive while it flushes are written as the
-/// next batch with one fsync for all of them (group commit). Bytes once acknowledged are never
+/// appending never needs a directory fsync. One thread writes at a time: a session that finds
+/// nobody writing writes its own record and flushes it on its own thread (no hand-over to another
+/// thread and back, each of which costs a wake-up on a busy machine); the records that arrive
+/// while it flushes are written by a pool thread as the next batch, with one fsync for all of them
+/// (group commit). Files are prepared on a pool thread too, never on a session's. At most one
+/// thread is ever blocked in fsync. Bytes once acknowledged are never
 /// changed; only a record whose rows could not be committed (the sender was told to retry) has its
 /// state byte set to refused, so that a start does not deliver it after all.
 /// </para>
@@ -50,16 +53,19 @@ internal sealed partial class MessageSpool : IDisposable
     private const int MaxBatch = 256;
     private const int PoolSize = 2;
 
-    private readonly BlockingCollection<SpoolWrite> _queue = new();
+    private readonly ConcurrentQueue<SpoolWrite> _queue = new();
     private readonly HashSet<string> _knownDirectories = new(StringComparer.Ordinal);
     private readonly Queue<string> _ready = new();
     private readonly SpoolProgress _progress = new();
     private readonly Lock _start = new();
     private readonly TimeProvider _time;
     private readonly ILogger<MessageSpool> _logger;
-    private Thread? _writer;
+    private bool _started;
+    private bool _disposed;
 
-    // The writer thread's own state.
+    // 1 while a thread writes or prepares files: the state below is that thread's alone.
+    private int _leading;
+    private bool _preparationDue;
     private long _nextSequence;
     private string _day = "";
     private string _readyDay = "";
@@ -86,10 +92,19 @@ internal sealed partial class MessageSpool : IDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
 
-        // The checksum is computed here, on the session's thread, not on the single writer's.
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+
+        // The checksum is computed here, by each session, not by the one thread writing.
         var write = new SpoolWrite(record.Encode(content), content);
         Start();
-        _queue.Add(write);
+        _queue.Enqueue(write);
+        Work(background: false);
+        if (Volatile.Read(ref _disposed))
+        {
+            // Raced with Dispose, which may have closed the spool before this record was queued.
+            FailQueued();
+        }
+
         return write.Completion.Task;
     }
 
@@ -148,32 +163,43 @@ internal sealed partial class MessageSpool : IDisposable
         return new MemoryStream(bytes, writable: false);
     }
 
-    /// <summary>Starts the writer (it prepares the first file at once); otherwise the first message starts it.</summary>
+    /// <summary>Readies the spool for writing (the first files are prepared at once); otherwise the first message does.</summary>
     public void Start()
     {
-        if (Volatile.Read(ref _writer) is not null)
-        {
-            return;
-        }
-
         lock (_start)
         {
-            if (_writer is null)
+            if (_started)
             {
-                DataDirectory.Create(Root);
-                ContinueSequence();
-                var thread = new Thread(WriteLoop) { IsBackground = true, Name = "Mailroom message spool" };
-                thread.Start();
-                Volatile.Write(ref _writer, thread);
+                return;
             }
+
+            DataDirectory.Create(Root);
+            ContinueSequence();
+            _preparationDue = true;
+            _started = true;
         }
+
+        Schedule();
     }
 
+    /// <summary>Writes what is queued, then closes the current file; later records are refused.</summary>
     public void Dispose()
     {
-        _queue.CompleteAdding();
-        _writer?.Join();
-        _queue.Dispose();
+        Volatile.Write(ref _disposed, true);
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _leading, 1, 0) != 0)
+        {
+            spin.SpinOnce();
+        }
+
+        // The lead is kept for good: nothing is written after this.
+        while (TakeBatch() is { Count: > 0 } batch)
+        {
+            WriteBatch(batch);
+        }
+
+        CloseCurrent();
+        DiscardPrepared();
     }
 
     private string FullPath(string file) => Path.Combine(Root, file);
@@ -197,28 +223,77 @@ internal sealed partial class MessageSpool : IDisposable
         }
     }
 
-    private void WriteLoop()
+    // Whoever finds nobody writing writes. A session writes one batch (with its own record in it,
+    // unless more than a batch was queued before it) and leaves what was queued meanwhile, and
+    // file preparation, to a pool thread; the pool thread goes on while there is work. The queue
+    // is looked at again after every release, so a record queued while the lead was held is
+    // never left behind.
+    private void Work(bool background)
     {
-        PrepareFiles();
-        var batch = new List<SpoolWrite>();
-        foreach (var first in _queue.GetConsumingEnumerable())
+        while (Interlocked.CompareExchange(ref _leading, 1, 0) == 0)
         {
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
+            var idle = false;
+            try
             {
-                batch.Add(next);
+                if (Volatile.Read(ref _disposed))
+                {
+                    return;
+                }
+
+                if (TakeBatch() is { Count: > 0 } batch)
+                {
+                    WriteBatch(batch);
+                }
+                else if (background && _preparationDue)
+                {
+                    PrepareFiles();
+                }
+                else
+                {
+                    idle = true;
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _leading, 0);
             }
 
-            WriteBatch(batch);
-            batch.Clear();
-            if (_queue.Count == 0)
+            if (!background)
             {
-                PrepareFiles();
+                if (!_queue.IsEmpty || Volatile.Read(ref _preparationDue))
+                {
+                    Schedule();
+                }
+
+                return;
+            }
+
+            if (idle && _queue.IsEmpty)
+            {
+                return;
             }
         }
+    }
 
-        CloseCurrent();
-        DiscardPrepared();
+    private void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(static spool => spool.Work(background: true), this, preferLocal: false);
+
+    private List<SpoolWrite> TakeBatch()
+    {
+        var batch = new List<SpoolWrite>();
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var write))
+        {
+            batch.Add(write);
+        }
+
+        return batch;
+    }
+
+    private void FailQueued()
+    {
+        while (_queue.TryDequeue(out var write))
+        {
+            write.Fail(new ObjectDisposedException(nameof(MessageSpool)));
+        }
     }
 
     private void WriteBatch(List<SpoolWrite> batch)
@@ -270,6 +345,7 @@ internal sealed partial class MessageSpool : IDisposable
         {
             _day = day;
             var file = TakePrepared(day) ?? CreateFiles(day, 1)[0];
+            Volatile.Write(ref _preparationDue, true);
             _current = new FileStream(FullPath(file), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 64 * 1024);
             _current.Seek(0, SeekOrigin.End);
             _currentFile = file;
@@ -296,9 +372,11 @@ internal sealed partial class MessageSpool : IDisposable
         return _ready.TryDequeue(out var file) ? file : null;
     }
 
-    // Idle time: empty files for the next rotations, their names made durable by one directory fsync.
+    // Off the sessions' path: empty files for the next rotations, their names made durable by one
+    // directory fsync.
     private void PrepareFiles()
     {
+        Volatile.Write(ref _preparationDue, false);
         var day = NextDay();
         if (day != _readyDay)
         {
