@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Mailroom.Server.Storage;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 
 namespace Mailroom.Server.Mail;
 
@@ -50,8 +51,12 @@ internal sealed partial class MessageSpool : IDisposable
     /// <summary>A file takes no more records once it is this large (a larger message still goes in whole).</summary>
     public const long MaxFileBytes = 64L * 1024 * 1024;
 
+    /// <summary>How far ahead of the records the current file is filled with zeros (see <see cref="Extend"/>).</summary>
+    public const int AllocationStep = 1024 * 1024;
+
     private const int MaxBatch = 256;
     private const int PoolSize = 2;
+    private static readonly byte[] Zeros = new byte[AllocationStep];
 
     private readonly ConcurrentQueue<SpoolWrite> _queue = new();
     private readonly HashSet<string> _knownDirectories = new(StringComparer.Ordinal);
@@ -69,8 +74,10 @@ internal sealed partial class MessageSpool : IDisposable
     private long _nextSequence;
     private string _day = "";
     private string _readyDay = "";
-    private FileStream? _current;
+    private SafeFileHandle? _current;
     private string _currentFile = "";
+    private long _position;
+    private long _allocated;
 
     public MessageSpool(IOptions<StorageOptions> storage, TimeProvider time, ILogger<MessageSpool> logger)
     {
@@ -246,6 +253,7 @@ internal sealed partial class MessageSpool : IDisposable
                 }
                 else if (background && _preparationDue)
                 {
+                    Extend();
                     PrepareFiles();
                 }
                 else
@@ -301,22 +309,34 @@ internal sealed partial class MessageSpool : IDisposable
         long start = -1;
         try
         {
-            var stream = CurrentFile();
+            var handle = CurrentFile();
             var file = _currentFile;
-            start = stream.Position;
+            start = _position;
             var offsets = new long[batch.Count];
+            var buffers = new List<ReadOnlyMemory<byte>>(batch.Count * 2);
+            var end = start;
             for (var i = 0; i < batch.Count; i++)
             {
-                offsets[i] = stream.Position;
-                stream.Write(batch[i].Header);
+                offsets[i] = end;
+                buffers.Add(batch[i].Header);
                 foreach (var segment in batch[i].Content)
                 {
-                    stream.Write(segment.Span);
+                    buffers.Add(segment);
                 }
+
+                end += batch[i].Header.Length + batch[i].Content.Length;
             }
 
-            stream.Flush(flushToDisk: true);
-            var entries = _progress.Written([.. offsets.Select(o => new SpoolMark(file, o))], new SpoolMark(file, stream.Position));
+            // One gathered write, then the data flushed: within the zeros written ahead, no metadata.
+            RandomAccess.Write(handle, buffers, start);
+            FileSync.Data(handle);
+            _position = end;
+            if (_allocated - _position < AllocationStep / 2)
+            {
+                Volatile.Write(ref _preparationDue, true);
+            }
+
+            var entries = _progress.Written([.. offsets.Select(o => new SpoolMark(file, o))], new SpoolMark(file, end));
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Complete(new SpooledMessage(file, offsets[i] + batch[i].Header.Length, batch[i].Content.Length, offsets[i], entries[i]));
@@ -333,10 +353,34 @@ internal sealed partial class MessageSpool : IDisposable
         }
     }
 
-    private FileStream CurrentFile()
+    // Off the sessions' path: the current file's next blocks written with zeros and flushed, so
+    // that records overwrite blocks whose allocation and size are durable already and their flush
+    // is the data alone. Unused zeros are cut at a clean close; a start's reading stops at them.
+    private void Extend()
+    {
+        if (_current is null || _allocated - _position >= AllocationStep / 2 || _position >= MaxFileBytes)
+        {
+            return;
+        }
+
+        try
+        {
+            var from = Math.Max(_allocated, _position);
+            RandomAccess.Write(_current, Zeros, from);
+            FileSync.Data(_current);
+            _allocated = from + Zeros.Length;
+        }
+        catch (IOException e)
+        {
+            // Only an optimisation: records then extend the file themselves.
+            LogPrepareFailed(_logger, e);
+        }
+    }
+
+    private SafeFileHandle CurrentFile()
     {
         var day = NextDay();
-        if (_current is not null && (_current.Position >= MaxFileBytes || day != _day))
+        if (_current is not null && (_position >= MaxFileBytes || day != _day))
         {
             CloseCurrent();
         }
@@ -346,9 +390,10 @@ internal sealed partial class MessageSpool : IDisposable
             _day = day;
             var file = TakePrepared(day) ?? CreateFiles(day, 1)[0];
             Volatile.Write(ref _preparationDue, true);
-            _current = new FileStream(FullPath(file), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 64 * 1024);
-            _current.Seek(0, SeekOrigin.End);
+            _current = File.OpenHandle(FullPath(file), FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
             _currentFile = file;
+            _position = 0;
+            _allocated = 0;
         }
 
         return _current;
@@ -427,31 +472,42 @@ internal sealed partial class MessageSpool : IDisposable
         }
     }
 
+    // The zeros after the last record are cut; a file left by a crash keeps them, harmlessly.
     private void CloseCurrent()
     {
+        if (_current is null)
+        {
+            return;
+        }
+
         try
         {
-            _current?.Dispose();
+            RandomAccess.SetLength(_current, _position);
         }
         catch (IOException e)
         {
-            // Everything acknowledged in it was flushed already.
-            LogDeleteFailed(_logger, e, _currentFile);
+            LogTruncateFailed(_logger, e, _currentFile);
         }
 
+        _current.Dispose();
         _current = null;
     }
 
-    // After a failed write: cut what the batch left (best effort: recovery stops at a torn record
-    // anyway) and leave the file for good.
+    // After a failed write: cut what the batch left (best effort: a start's reading stops at a
+    // torn record anyway) and leave the file for good.
     private void AbandonCurrent(long batchStart)
     {
+        if (_current is null)
+        {
+            return;
+        }
+
         try
         {
-            if (_current is not null && batchStart >= 0)
+            if (batchStart >= 0)
             {
-                _current.SetLength(batchStart);
-                _current.Flush(flushToDisk: true);
+                RandomAccess.SetLength(_current, batchStart);
+                RandomAccess.FlushToDisk(_current);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -459,15 +515,7 @@ internal sealed partial class MessageSpool : IDisposable
             LogTruncateFailed(_logger, e, _currentFile);
         }
 
-        try
-        {
-            _current?.Dispose();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            LogTruncateFailed(_logger, e, _currentFile);
-        }
-
+        _current.Dispose();
         _current = null;
     }
 
@@ -502,13 +550,13 @@ internal sealed partial class MessageSpool : IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Could not remove or close the message file {File}; an empty one is removed at the next start")]
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Could not remove the message file {File}; an empty one is removed at the next start")]
     private static partial void LogDeleteFailed(ILogger logger, Exception exception, string file);
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Could not create message files ahead of time")]
     private static partial void LogPrepareFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Could not cut the failed write from the message file {File}; the next start ignores it unless it is complete")]
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Could not cut the message file {File} after its last record; a start's reading stops at what follows unless it is a complete record")]
     private static partial void LogTruncateFailed(ILogger logger, Exception exception, string file);
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Could not mark the record at {Offset} of {File} refused; a start before the next recovery mark would deliver it")]
