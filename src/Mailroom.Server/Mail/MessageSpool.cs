@@ -3,44 +3,47 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Mailroom.Server.Storage;
 using Microsoft.Extensions.Options;
-using Microsoft.Win32.SafeHandles;
 
 namespace Mailroom.Server.Mail;
 
 /// <summary>
 /// The raw MIME of received messages, and the journal of their deliveries (read back at start by
-/// <see cref="SpoolJournal"/>): files
-/// <c>&lt;DataDir&gt;/mail/&lt;yyyyMMdd&gt;/&lt;sequence&gt;.msg</c> (twelve digits, one sequence
-/// across days, in the order the files are written), each a series of records
-/// (<see cref="SpoolRecord"/>: a checksummed header, the delivery's metadata — MailIds, members,
-/// headers — and the raw message). A message row says where its raw bytes are (file, offset, size).
+/// <see cref="SpoolJournal"/>): files <c>&lt;DataDir&gt;/mail/&lt;yyyyMMdd&gt;/&lt;sequence&gt;.msg</c>
+/// (twelve digits, one sequence across days, in the order the files are written), each a series
+/// of records (<see cref="SpoolRecord"/>: a checksummed header, the delivery's metadata — MailIds,
+/// members, headers — and the raw message). A message row says where its raw bytes are (file,
+/// offset, size).
 /// <para>
-/// One fsync makes a message accepted: <see cref="StoreAsync"/> completes once its record is on
-/// disk, and the caller then commits the database rows without waiting for a flush of the database
+/// One flush makes a message accepted. <see cref="StoreAsync"/> completes once its record is on
+/// disk; the caller then commits the database rows without a flush of the database
 /// (<see cref="IDatabase.WriteJournaledAsync"/>) and answers 250. Should a power loss take those
-/// rows with it, the record is still there and <see cref="SpoolRecovery"/> writes them again at
-/// the next start (exactly once: a record whose raw bytes a message row already names is skipped).
-/// Before this design a message waited for two flushes in a row, its file's and the database's.
-/// The order matters: the rows are committed only after the record is durable, so a row never
-/// names bytes a crash could lose.
+/// rows, the record is still there and <see cref="SpoolRecovery"/> writes them again at the next
+/// start, exactly once (a record whose raw bytes a message row already names is skipped). Before,
+/// a message waited for two flushes in a row — its file's, then the database commit's — which
+/// capped one SMTP session below the rate of the disk's flushes. The order matters: the rows are
+/// committed only after the record is durable, so no row ever names bytes a crash could lose. A
+/// crash after the flush but before 250 leaves a delivered message the sender will send again (a
+/// duplicate, never a loss: RFC 5321 6.1); a failed commit marks the record refused instead.
 /// </para>
 /// <para>
-/// Records are appended to one file at a time, which takes records until it holds
-/// <see cref="MaxFileBytes"/> or the day changes (or a write fails); the next file's name was
-/// made durable ahead of time (an empty file and one fsync of its directory, done while idle), so
-/// appending never needs a directory fsync. One thread writes at a time: a session that finds
-/// nobody writing writes its own record and flushes it on its own thread (no hand-over to another
-/// thread and back, each of which costs a wake-up on a busy machine); the records that arrive
-/// while it flushes are written by a pool thread as the next batch, with one fsync for all of them
-/// (group commit). Files are prepared on a pool thread too, never on a session's. At most one
-/// thread is ever blocked in fsync. Bytes once acknowledged are never
-/// changed; only a record whose rows could not be committed (the sender was told to retry) has its
-/// state byte set to refused, so that a start does not deliver it after all.
+/// Records go into one file at a time, which takes them until it holds <see cref="SpoolFiles.MaxFileBytes"/>
+/// or the day changes (or a write fails). Its name was made durable ahead of time (an empty file
+/// and one fsync of its directory), and its next <see cref="SpoolFiles.AllocationStep"/> bytes are written
+/// with zeros and flushed ahead of the records, off the sessions' path: a record then overwrites
+/// blocks whose allocation and size are durable already, so its flush (fdatasync) is the data
+/// alone, with no journal commit of the file system. One thread writes at a time: a session that
+/// finds nobody writing writes and flushes its own record on its own thread (no hand-over to
+/// another thread and back, each a wake-up on a busy machine); the records that arrive meanwhile
+/// are written by a pool thread as the next batch with one flush for all of them (group commit).
+/// At most one thread is ever blocked in a flush. Bytes once acknowledged are never changed; only
+/// a record whose rows could not be committed (the sender was told to retry) has its state byte
+/// set to refused, so that no start delivers it after all.
 /// </para>
 /// <para>
-/// The recovery mark (<see cref="Mark"/>) is the position before which every record has its
-/// rows committed; <see cref="SpoolRecovery"/> stores it in the database every second while mail
-/// flows, with a durable write, and a start reads only the records after it.
+/// The recovery mark (<see cref="Mark"/>) is the position before which every record has its rows
+/// committed; <see cref="SpoolRecovery"/> stores it in the database every second while mail flows
+/// (a durable write, which makes the journaled commits before it durable too), and a start reads
+/// only the records after it.
 /// </para>
 /// </summary>
 internal sealed partial class MessageSpool : IDisposable
@@ -48,42 +51,25 @@ internal sealed partial class MessageSpool : IDisposable
     /// <summary>The spool's name in the database's <c>spool_marks</c>.</summary>
     public const string Name = "mail";
 
-    /// <summary>A file takes no more records once it is this large (a larger message still goes in whole).</summary>
-    public const long MaxFileBytes = 64L * 1024 * 1024;
-
-    /// <summary>How far ahead of the records the current file is filled with zeros (see <see cref="Extend"/>).</summary>
-    public const int AllocationStep = 1024 * 1024;
-
     private const int MaxBatch = 256;
-    private const int PoolSize = 2;
-    private static readonly byte[] Zeros = new byte[AllocationStep];
 
     private readonly ConcurrentQueue<SpoolWrite> _queue = new();
-    private readonly HashSet<string> _knownDirectories = new(StringComparer.Ordinal);
-    private readonly Queue<string> _ready = new();
     private readonly SpoolProgress _progress = new();
     private readonly Lock _start = new();
-    private readonly TimeProvider _time;
     private readonly ILogger<MessageSpool> _logger;
+    private readonly SpoolFiles _files;
     private bool _started;
     private bool _disposed;
 
-    // 1 while a thread writes or prepares files: the state below is that thread's alone.
+    // 1 while a thread writes or prepares files: _files is that thread's alone.
     private int _leading;
-    private bool _preparationDue;
-    private long _nextSequence;
-    private string _day = "";
-    private string _readyDay = "";
-    private SafeFileHandle? _current;
-    private string _currentFile = "";
-    private long _position;
-    private long _allocated;
+    private bool _preparationDue = true;
 
     public MessageSpool(IOptions<StorageOptions> storage, TimeProvider time, ILogger<MessageSpool> logger)
     {
-        _time = time;
         Root = Path.Combine(Path.GetFullPath(storage.Value.DataDir), "mail");
         _logger = logger;
+        _files = new SpoolFiles(Root, time, logger);
     }
 
     /// <summary>The directory holding the day directories.</summary>
@@ -98,7 +84,6 @@ internal sealed partial class MessageSpool : IDisposable
     public Task<SpooledMessage> StoreAsync(SpoolRecord record, ReadOnlySequence<byte> content)
     {
         ArgumentNullException.ThrowIfNull(record);
-
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
 
         // The checksum is computed here, by each session, not by the one thread writing.
@@ -180,9 +165,7 @@ internal sealed partial class MessageSpool : IDisposable
                 return;
             }
 
-            DataDirectory.Create(Root);
-            ContinueSequence();
-            _preparationDue = true;
+            _files.Open();
             _started = true;
         }
 
@@ -205,30 +188,10 @@ internal sealed partial class MessageSpool : IDisposable
             WriteBatch(batch);
         }
 
-        CloseCurrent();
-        DiscardPrepared();
+        _files.Close();
     }
 
     private string FullPath(string file) => Path.Combine(Root, file);
-
-    // New files continue the sequence of those on disk, in a day no earlier than theirs.
-    private void ContinueSequence()
-    {
-        foreach (var day in SpoolJournal.Days(Root).Reverse())
-        {
-            if (_day.Length == 0)
-            {
-                _day = day;
-            }
-
-            var sequences = System.IO.Directory.EnumerateFiles(Path.Combine(Root, day)).Select(p => SpoolJournal.Sequence(Path.GetFileName(p))).OfType<long>().ToList();
-            if (sequences.Count > 0)
-            {
-                _nextSequence = sequences.Max() + 1;
-                return;
-            }
-        }
-    }
 
     // Whoever finds nobody writing writes. A session writes one batch (with its own record in it,
     // unless more than a batch was queued before it) and leaves what was queued meanwhile, and
@@ -253,8 +216,8 @@ internal sealed partial class MessageSpool : IDisposable
                 }
                 else if (background && _preparationDue)
                 {
-                    Extend();
-                    PrepareFiles();
+                    _files.Prepare();
+                    Volatile.Write(ref _preparationDue, false);
                 }
                 else
                 {
@@ -306,258 +269,41 @@ internal sealed partial class MessageSpool : IDisposable
 
     private void WriteBatch(List<SpoolWrite> batch)
     {
-        long start = -1;
         try
         {
-            var handle = CurrentFile();
-            var file = _currentFile;
-            start = _position;
-            var offsets = new long[batch.Count];
             var buffers = new List<ReadOnlyMemory<byte>>(batch.Count * 2);
-            var end = start;
+            var starts = new long[batch.Count];
+            long length = 0;
             for (var i = 0; i < batch.Count; i++)
             {
-                offsets[i] = end;
+                starts[i] = length;
                 buffers.Add(batch[i].Header);
                 foreach (var segment in batch[i].Content)
                 {
                     buffers.Add(segment);
                 }
 
-                end += batch[i].Header.Length + batch[i].Content.Length;
+                length += batch[i].Header.Length + batch[i].Content.Length;
             }
 
-            // One gathered write, then the data flushed: within the zeros written ahead, no metadata.
-            RandomAccess.Write(handle, buffers, start);
-            FileSync.Data(handle);
-            _position = end;
-            if (_allocated - _position < AllocationStep / 2)
-            {
-                Volatile.Write(ref _preparationDue, true);
-            }
-
-            var entries = _progress.Written([.. offsets.Select(o => new SpoolMark(file, o))], new SpoolMark(file, end));
+            var (file, offset) = _files.Append(buffers, length);
+            Volatile.Write(ref _preparationDue, _files.PreparationDue);
+            var entries = _progress.Written([.. starts.Select(s => new SpoolMark(file, offset + s))], new SpoolMark(file, offset + length));
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Complete(new SpooledMessage(file, offsets[i] + batch[i].Header.Length, batch[i].Content.Length, offsets[i], entries[i]));
+                var record = offset + starts[i];
+                batch[i].Complete(new SpooledMessage(file, record + batch[i].Header.Length, batch[i].Content.Length, record, entries[i]));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Nothing of the batch counts, and no later record may follow it in this file.
-            AbandonCurrent(start);
+            // Nothing of the batch counts (and no later record follows it in its file).
             foreach (var write in batch)
             {
                 write.Fail(e);
             }
         }
     }
-
-    // Off the sessions' path: the current file's next blocks written with zeros and flushed, so
-    // that records overwrite blocks whose allocation and size are durable already and their flush
-    // is the data alone. Unused zeros are cut at a clean close; a start's reading stops at them.
-    private void Extend()
-    {
-        if (_current is null || _allocated - _position >= AllocationStep / 2 || _position >= MaxFileBytes)
-        {
-            return;
-        }
-
-        try
-        {
-            var from = Math.Max(_allocated, _position);
-            RandomAccess.Write(_current, Zeros, from);
-            FileSync.Data(_current);
-            _allocated = from + Zeros.Length;
-        }
-        catch (IOException e)
-        {
-            // Only an optimisation: records then extend the file themselves.
-            LogPrepareFailed(_logger, e);
-        }
-    }
-
-    private SafeFileHandle CurrentFile()
-    {
-        var day = NextDay();
-        if (_current is not null && (_position >= MaxFileBytes || day != _day))
-        {
-            CloseCurrent();
-        }
-
-        if (_current is null)
-        {
-            _day = day;
-            var file = TakePrepared(day) ?? CreateFiles(day, 1)[0];
-            Volatile.Write(ref _preparationDue, true);
-            _current = File.OpenHandle(FullPath(file), FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            _currentFile = file;
-            _position = 0;
-            _allocated = 0;
-        }
-
-        return _current;
-    }
-
-    /// <summary>Today (UTC), unless the clock went back: a new file never goes into a day before the last one's.</summary>
-    private string NextDay()
-    {
-        var today = _time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        return string.CompareOrdinal(today, _day) > 0 ? today : _day;
-    }
-
-    private string? TakePrepared(string day)
-    {
-        if (day != _readyDay)
-        {
-            DiscardPrepared();
-            return null;
-        }
-
-        return _ready.TryDequeue(out var file) ? file : null;
-    }
-
-    // Off the sessions' path: empty files for the next rotations, their names made durable by one
-    // directory fsync.
-    private void PrepareFiles()
-    {
-        Volatile.Write(ref _preparationDue, false);
-        var day = NextDay();
-        if (day != _readyDay)
-        {
-            DiscardPrepared();
-            _readyDay = day;
-        }
-
-        if (_ready.Count >= PoolSize)
-        {
-            return;
-        }
-
-        try
-        {
-            foreach (var file in CreateFiles(day, PoolSize - _ready.Count))
-            {
-                _ready.Enqueue(file);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Only an optimisation: a rotation then creates its file itself.
-            LogPrepareFailed(_logger, e);
-        }
-    }
-
-    // New empty files, the next numbers of the sequence, durable (directory fsynced) before use.
-    private List<string> CreateFiles(string day, int count)
-    {
-        var directory = EnsureDirectory(day);
-        var created = new List<string>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var name = SpoolJournal.FileName(_nextSequence++);
-            File.Create(Path.Combine(directory, name), 1, FileOptions.None).Dispose();
-            created.Add($"{day}/{name}");
-        }
-
-        DirectorySync.Flush(directory);
-        return created;
-    }
-
-    private void DiscardPrepared()
-    {
-        while (_ready.TryDequeue(out var file))
-        {
-            TryDelete(file);
-        }
-    }
-
-    // The zeros after the last record are cut; a file left by a crash keeps them, harmlessly.
-    private void CloseCurrent()
-    {
-        if (_current is null)
-        {
-            return;
-        }
-
-        try
-        {
-            RandomAccess.SetLength(_current, _position);
-        }
-        catch (IOException e)
-        {
-            LogTruncateFailed(_logger, e, _currentFile);
-        }
-
-        _current.Dispose();
-        _current = null;
-    }
-
-    // After a failed write: cut what the batch left (best effort: a start's reading stops at a
-    // torn record anyway) and leave the file for good.
-    private void AbandonCurrent(long batchStart)
-    {
-        if (_current is null)
-        {
-            return;
-        }
-
-        try
-        {
-            if (batchStart >= 0)
-            {
-                RandomAccess.SetLength(_current, batchStart);
-                RandomAccess.FlushToDisk(_current);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            LogTruncateFailed(_logger, e, _currentFile);
-        }
-
-        _current.Dispose();
-        _current = null;
-    }
-
-    // A new day directory is itself a new name in Root: Root is synced before any file in it counts.
-    private string EnsureDirectory(string day)
-    {
-        var directory = Path.Combine(Root, day);
-        if (_knownDirectories.Contains(directory))
-        {
-            return directory;
-        }
-
-        if (!System.IO.Directory.Exists(directory))
-        {
-            DataDirectory.Create(directory);
-            DirectorySync.Flush(Root);
-        }
-
-        _knownDirectories.Add(directory);
-        return directory;
-    }
-
-    private void TryDelete(string file)
-    {
-        try
-        {
-            File.Delete(FullPath(file));
-        }
-        catch (IOException e)
-        {
-            LogDeleteFailed(_logger, e, file);
-        }
-    }
-
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Could not remove the message file {File}; an empty one is removed at the next start")]
-    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string file);
-
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Could not create message files ahead of time")]
-    private static partial void LogPrepareFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning, Message = "Could not cut the message file {File} after its last record; a start's reading stops at what follows unless it is a complete record")]
-    private static partial void LogTruncateFailed(ILogger logger, Exception exception, string file);
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Could not mark the record at {Offset} of {File} refused; a start before the next recovery mark would deliver it")]
     private static partial void LogRefuseFailed(ILogger logger, Exception exception, string file, long offset);
