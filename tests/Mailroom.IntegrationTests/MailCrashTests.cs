@@ -173,6 +173,28 @@ public sealed class MailCrashTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task ACleanStopLeavesTheRecoveryMarkAtTheEndOfTheJournal()
+    {
+        using (var app = new MailroomApp(_dataDir, new Dictionary<string, string?> { ["Mailroom:Durability"] = "Full" }))
+        {
+            var enterprise = await app.CreateEnterpriseAsync();
+            var bob = await TestMail.AddMemberAsync(enterprise, "bob");
+            for (var i = 0; i < 3; i++)
+            {
+                await TestMail.SendAsync(app, TestMail.Message("x@elsewhere.example", bob, $"Clean stop {i}", "body"), "x@elsewhere.example", bob);
+            }
+        }
+
+        // The next start has nothing to read: the mark is where the last record ends...
+        var end = Assert.Single(await QueryAsync("SELECT file || ' ' || MAX(file_offset + size) FROM messages GROUP BY file"));
+        Assert.Equal(end, Assert.Single(await QueryAsync("SELECT file || ' ' || file_offset FROM spool_marks")));
+
+        // ...and so does the file: the zeros written ahead of the records are cut.
+        var (file, offset) = (end.Split(' ')[0], long.Parse(end.Split(' ')[1], CultureInfo.InvariantCulture));
+        Assert.Equal(offset, new FileInfo(Path.Combine(_dataDir, "mail", file)).Length);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -65,7 +65,14 @@ internal sealed partial class SpoolRecovery(MessageSpool spool, IDatabase databa
         await base.StopAsync(cancellationToken);
 
         // SMTP stopped before this (it was registered after), so this mark covers every message.
-        await TryStoreMarkAsync(cancellationToken);
+        try
+        {
+            await TryStoreMarkAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of shutdown time: the next start reads the last second's records again.
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
