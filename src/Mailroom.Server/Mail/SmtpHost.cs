@@ -14,9 +14,10 @@ namespace Mailroom.Server.Mail;
 /// <summary>
 /// The SMTP listeners, in the server process: an inbound port and a submission port on each
 /// address of the HTTP listeners (or <see cref="SmtpOptions.Addresses"/>). They open once the HTTP
-/// listeners are up (and so after <see cref="SpoolRecovery"/> has dealt with an earlier crash). On stop, the
-/// sockets close (new connections are refused), sessions get <see cref="SmtpOptions.DrainSeconds"/>
-/// to finish — a new transaction gets 421 meanwhile — and whatever still runs is then cut.
+/// listeners are up, and so after <see cref="SpoolRecovery"/> has dealt with an earlier crash. On
+/// stop, the sockets close (new connections are refused), sessions get
+/// <see cref="SmtpOptions.DrainSeconds"/> to finish — a new transaction gets 421 meanwhile — and
+/// whatever still runs is then cut.
 /// </summary>
 internal sealed partial class SmtpHost(
     IOptions<SmtpOptions> options,
