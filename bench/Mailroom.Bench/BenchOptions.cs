@@ -48,6 +48,9 @@ internal sealed class BenchOptions
     /// <summary>Concurrent SMTP sessions of the concurrent ingest run.</summary>
     public int Sessions { get; private set; } = 20;
 
+    /// <summary>Messages of the push-latency run of <c>mail</c>, one at a time.</summary>
+    public int PushMessages { get; private set; } = 1_000;
+
     /// <summary>Size of each benchmark message.</summary>
     public int MessageBytes { get; private set; } = 2048;
 
@@ -85,6 +88,7 @@ internal sealed class BenchOptions
           --messages N         messages per SMTP ingest run (10000)
           --sessions N         sessions of the concurrent ingest run (20)
           --message-bytes N    size of each message (2048)
+          --push-messages N    messages of the push-latency run, one at a time (1000)
           --data-dir, --server-dll, --out, --lang as above
         """,
         """
@@ -109,6 +113,7 @@ internal sealed class BenchOptions
           --messages N         每次 SMTP 收信测量发送的邮件数（10000）
           --sessions N         并发收信测量的会话数（20）
           --message-bytes N    每封邮件的大小（2048）
+          --push-messages N    推送延迟测量逐封发送的邮件数（1000）
           --data-dir、--server-dll、--out、--lang 同上
         """);
 
@@ -130,6 +135,7 @@ internal sealed class BenchOptions
             "--get-members" => TryCount(value, v => options.GetMembers = v),
             "--messages" => TryCount(value, v => options.Messages = v),
             "--sessions" => TryCount(value, v => options.Sessions = v),
+            "--push-messages" => TryCount(value, v => options.PushMessages = v),
             "--message-bytes" => TryCount(value, v => options.MessageBytes = Math.Max(256, v)),
             "--only" => OptionValues.SelectParts(options.Parts, AllParts, value, only: true),
             "--skip" => OptionValues.SelectParts(options.Parts, AllParts, value, only: false),

@@ -32,6 +32,15 @@ internal sealed class ErrorLog
         }
     }
 
+    /// <summary>A failure that is not an HTTP answer or an exception, described by the caller.</summary>
+    public void Add(string description)
+    {
+        if (Interlocked.Increment(ref _count) <= 50)
+        {
+            Sample(description);
+        }
+    }
+
     public void Add(Exception exception)
     {
         if (Interlocked.Increment(ref _count) <= 50)

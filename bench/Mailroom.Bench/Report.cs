@@ -63,6 +63,17 @@ internal sealed class Report
         Add(new ReportRow(measurement, Time(result.Median), "", "", "< " + Time(maximum), verdict, Join(note, spread, Errors(result.Errors, "Mailroom"))), result.ErrorSamples);
     }
 
+    /// <summary>The 99th percentile of a latency distribution; the target is an absolute maximum of it.</summary>
+    public void Percentile99(string measurement, LatencyResult result, TimeSpan maximum, string? note = null)
+    {
+        var p99 = result.Percentile(99);
+        var spread = T(
+            $"{result.Times.Count:N0} samples: p50 {Time(result.Percentile(50))}, p99 {Time(p99)}, max {Time(result.Max)}",
+            $"{result.Times.Count:N0} 个样本：p50 {Time(result.Percentile(50))}，p99 {Time(p99)}，最长 {Time(result.Max)}");
+        var verdict = result.Errors > 0 || result.Times.Count == 0 ? Verdict.Fail : p99 < maximum ? Verdict.Pass : Verdict.Fail;
+        Add(new ReportRow(measurement, Time(p99), "", "", "p99 < " + Time(maximum), verdict, Join(spread, note, Errors(result.Errors, "Mailroom"))), result.ErrorSamples);
+    }
+
     /// <summary>A cost of Mailroom against the bare server's, lower is better; the target is a maximum ratio.</summary>
     public void Cost(string measurement, double mailroom, double bare, Func<double, string> format, double maximumRatio, long errors, string? note = null, IReadOnlyList<string>? errorSamples = null)
     {

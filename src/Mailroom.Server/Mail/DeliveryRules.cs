@@ -8,7 +8,8 @@ namespace Mailroom.Server.Mail;
 /// Where mail for an address goes (PROTOCOL.md §7.1, §6.9): a member's primary address or alias →
 /// that member, unless disabled; a group → its enabled members, if the sender passes the group's
 /// status; anything else in a hosted domain → no such mailbox; another domain → no relaying.
-/// Applied at RCPT, and again when the message is committed (the directory may have changed).
+/// Applied at RCPT, and again at the end of DATA before the delivery is journaled (the directory
+/// may have changed).
 /// </summary>
 internal static class DeliveryRules
 {

@@ -7,9 +7,12 @@ using MimeKit;
 namespace Mailroom.Server.Mail;
 
 /// <summary>
-/// Delivery of an accepted SMTP transaction (PROTOCOL.md §7.1): the raw message is flushed to disk,
-/// then one transaction stores the message and every recipient's copy with their unread counts,
-/// and only then are the new-mail events queued and 250 answered.
+/// Delivery of an accepted SMTP transaction (PROTOCOL.md §7.1): the recipients are resolved, the
+/// delivery is journaled with its raw message in the spool and flushed (from then on it is
+/// accepted: <see cref="MessageSpool"/>), one transaction stores the message and every
+/// recipient's copy with their unread counts, and only then are the new-mail events queued and
+/// 250 answered. That transaction is not flushed itself: the journal is what survives a power
+/// loss, and <see cref="SpoolRecovery"/> writes the same rows from it (<see cref="ApplyAsync"/>).
 /// </summary>
 internal sealed class MailDeliveryService(IDatabase database, MessageSpool spool, MailNotifier notifier, TimeProvider time)
 {
@@ -48,17 +51,44 @@ internal sealed class MailDeliveryService(IDatabase database, MessageSpool spool
             }
         }
 
-        var spooled = await spool.StoreAsync(new ReadOnlySequence<byte>(bytes), received);
+        // Again, as at RCPT: the directory may have changed since.
+        var targets = await database.ReadAsync(session => TargetsAsync(session, sender, recipients), cancellationToken);
+        if (targets.Count == 0)
+        {
+            return [];
+        }
 
-        // Not cancellable: the bytes are durable, and the rows that make them visible are one short
-        // transaction. If it fails, or finds no recipient left, the bytes stay unreferenced (the file
-        // may hold other messages of the same flush); a file nothing names is removed at the next start.
-        var stored = await database.WriteAsync(
-            session => StoreAsync(session, sender, recipients, new StoredMessage(spooled.File, spooled.Offset, spooled.Size, content.Sender, content.Recipients, content.Subject, content.Summary, received)),
-            null,
-            CancellationToken.None);
-        var copies = stored.Value!;
+        var record = new SpoolRecord(
+            received,
+            sender.EnvelopeFrom,
+            content.Sender,
+            content.Recipients,
+            content.Subject,
+            content.Summary,
+            [.. targets.Select(t => new SpoolCopy(MailIds.New(), t.Member.Id, t.Member.EnterpriseId, t.Member.Address, t.DeliveredTo))]);
+        var spooled = await spool.StoreAsync(record, new ReadOnlySequence<byte>(bytes));
 
+        // Not cancellable: the delivery is durable, and the rows that make it visible are one short
+        // transaction. If it fails, or finds no recipient left, the record is marked refused, so
+        // that no start delivers the message the sender is told to send again.
+        List<DeliveredCopy> copies;
+        try
+        {
+            copies = (await database.WriteJournaledAsync(session => ApplyAsync(session, record, spooled.File, spooled.Offset, spooled.Size), CancellationToken.None)).Value!;
+        }
+        catch
+        {
+            spool.Refuse(spooled);
+            throw;
+        }
+
+        if (copies.Count == 0)
+        {
+            spool.Refuse(spooled);
+            return copies;
+        }
+
+        spool.Committed(spooled);
         foreach (var copy in copies)
         {
             await notifier.NewMailAsync(
@@ -70,9 +100,38 @@ internal sealed class MailDeliveryService(IDatabase database, MessageSpool spool
         return copies;
     }
 
-    private static async Task<Result<List<DeliveredCopy>>> StoreAsync(StoreSession session, SmtpSender sender, IReadOnlyList<string> recipients, StoredMessage message)
+    /// <summary>
+    /// The rows of a journaled delivery: the message, and each copy under the MailId the journal
+    /// gave it, with the member's unread count. A member deleted since gets nothing. Used for the
+    /// delivery itself and to replay it from the journal after a power loss.
+    /// </summary>
+    public static async Task<Result<List<DeliveredCopy>>> ApplyAsync(StoreSession session, SpoolRecord record, string file, long offset, long size)
     {
-        // A member reached through several recipients (an alias and a group) gets one copy.
+        ArgumentNullException.ThrowIfNull(record);
+        var copies = new List<DeliveredCopy>(record.Copies.Count);
+        long? messageId = null;
+        foreach (var copy in record.Copies)
+        {
+            var member = await MailStore.RecipientAsync(session, copy.MemberId);
+            if (member is null || member.EnterpriseId != copy.EnterpriseId)
+            {
+                continue;
+            }
+
+            messageId ??= await MailStore.InsertMessageAsync(
+                session,
+                new StoredMessage(file, offset, size, record.Sender, record.Recipients, record.Subject, record.Summary, record.ReceivedAt));
+            await MailStore.InsertMailAsync(session, copy.MailId, member, messageId.Value, copy.DeliveredTo, record.ReceivedAt);
+            var count = await MailStore.AdjustUnreadAsync(session, member.Id, +1);
+            copies.Add(new DeliveredCopy(member.EnterpriseId, member.Address, copy.MailId, count));
+        }
+
+        return copies;
+    }
+
+    // A member reached through several recipients (an alias and a group) gets one copy.
+    private static async Task<List<(MailRecipient Member, string DeliveredTo)>> TargetsAsync(StoreSession session, SmtpSender sender, IReadOnlyList<string> recipients)
+    {
         var targets = new Dictionary<long, (MailRecipient Member, string DeliveredTo)>();
         foreach (var recipient in recipients)
         {
@@ -83,22 +142,7 @@ internal sealed class MailDeliveryService(IDatabase database, MessageSpool spool
             }
         }
 
-        var copies = new List<DeliveredCopy>(targets.Count);
-        if (targets.Count == 0)
-        {
-            return copies;
-        }
-
-        var messageId = await MailStore.InsertMessageAsync(session, message);
-        foreach (var (member, deliveredTo) in targets.Values)
-        {
-            var mailId = MailIds.New();
-            await MailStore.InsertMailAsync(session, mailId, member, messageId, deliveredTo, message.ReceivedAt);
-            var count = await MailStore.AdjustUnreadAsync(session, member.Id, +1);
-            copies.Add(new DeliveredCopy(member.EnterpriseId, member.Address, mailId, count));
-        }
-
-        return copies;
+        return [.. targets.Values];
     }
 }
 

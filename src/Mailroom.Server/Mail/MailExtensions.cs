@@ -19,6 +19,9 @@ internal static class MailExtensions
         services.AddSingleton<SmtpMailboxFilter>();
         services.AddSingleton<SmtpMessageStore>();
         services.AddSingleton<SmtpAuthenticator>();
+
+        // Before SmtpHost: it replays the journal before anything listens, and stops after SMTP.
+        services.AddHostedService<SpoolRecovery>();
         services.AddHostedService<SmtpHost>();
         return services;
     }

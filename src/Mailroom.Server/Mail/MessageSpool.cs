@@ -7,69 +7,139 @@ using Microsoft.Extensions.Options;
 namespace Mailroom.Server.Mail;
 
 /// <summary>
-/// The raw MIME of received messages, in files <c>&lt;DataDir&gt;/mail/&lt;yyyyMMdd&gt;/&lt;key&gt;.msg</c>
-/// (the UTC day, a random 24-character key). Messages flushed together share one file, back to
-/// back, and each message row says where its bytes are (file, offset, size); a message arriving
-/// alone gets a file of its own. A file is written under <c>&lt;key&gt;.tmp</c>, fsynced, renamed,
-/// and its directory fsynced before <see cref="StoreAsync"/> completes; only then are the rows that
-/// name it committed, and only after that is 250 answered. Files are never changed once written.
-/// A file no row names is an orphan of a crash (or of a delivery that found no recipient left)
-/// and is removed at the next start (<see cref="RemoveOrphansAsync"/>).
+/// The raw MIME of received messages, and the journal of their deliveries (read back at start by
+/// <see cref="SpoolJournal"/>): files <c>&lt;DataDir&gt;/mail/&lt;yyyyMMdd&gt;/&lt;sequence&gt;.msg</c>
+/// (twelve digits, one sequence across days, in the order the files are written), each a series
+/// of records (<see cref="SpoolRecord"/>: a checksummed header, the delivery's metadata — MailIds,
+/// members, headers — and the raw message). A message row says where its raw bytes are (file,
+/// offset, size).
 /// <para>
-/// One dedicated thread does the writing, so sessions never block pool threads on fsync, and the
-/// messages that arrive while it flushes are written as the next batch: one file, one fsync, one
-/// rename and one directory fsync for all of them (group commit).
+/// One flush makes a message accepted. <see cref="StoreAsync"/> completes once its record is on
+/// disk; the caller then commits the database rows without a flush of the database
+/// (<see cref="IDatabase.WriteJournaledAsync"/>) and answers 250. Should a power loss take those
+/// rows, the record is still there and <see cref="SpoolRecovery"/> writes them again at the next
+/// start, exactly once (a record whose raw bytes a message row already names is skipped). Before,
+/// a message waited for two flushes in a row — its file's, then the database commit's — which
+/// capped one SMTP session below the rate of the disk's flushes. The order matters: the rows are
+/// committed only after the record is durable, so no row ever names bytes a crash could lose. A
+/// crash after the flush but before 250 leaves a delivered message the sender will send again (a
+/// duplicate, never a loss: RFC 5321 6.1); a failed commit marks the record refused instead.
 /// </para>
 /// <para>
-/// When idle, the thread also creates a few empty files ahead of time and fsyncs their directory
-/// once for all of them. A batch written into such a file needs no rename and no directory fsync:
-/// its name is durable already, so one fsync makes the message durable (on ext4 the directory
-/// fsync costs as much again as the file's). Unused ones are empty, unreferenced files: removed at
-/// shutdown, at a change of day, or as orphans at the next start.
+/// Records go into one file at a time, which takes them until it holds <see cref="SpoolFiles.MaxFileBytes"/>
+/// or the day changes (or a write fails). Its name was made durable ahead of time (an empty file
+/// and one fsync of its directory), and its next <see cref="SpoolFiles.AllocationStep"/> bytes are written
+/// with zeros and flushed ahead of the records, off the sessions' path: a record then overwrites
+/// blocks whose allocation and size are durable already, so its flush (fdatasync) is the data
+/// alone, with no journal commit of the file system. One thread writes at a time: a session that
+/// finds nobody writing writes and flushes its own record on its own thread (no hand-over to
+/// another thread and back, each a wake-up on a busy machine); the records that arrive meanwhile
+/// are written by a pool thread as the next batch with one flush for all of them (group commit).
+/// At most one thread is ever blocked in a flush. Bytes once acknowledged are never changed; only
+/// a record whose rows could not be committed (the sender was told to retry) has its state byte
+/// set to refused, so that no start delivers it after all.
+/// </para>
+/// <para>
+/// The recovery mark (<see cref="Mark"/>) is the position before which every record has its rows
+/// committed; <see cref="SpoolRecovery"/> stores it in the database every second while mail flows
+/// (a durable write, which makes the journaled commits before it durable too), and a start reads
+/// only the records after it.
 /// </para>
 /// </summary>
 internal sealed partial class MessageSpool : IDisposable
 {
-    private const int MaxBatch = 256;
-    private const int PoolSize = 32;
+    /// <summary>The spool's name in the database's <c>spool_marks</c>.</summary>
+    public const string Name = "mail";
 
-    private readonly BlockingCollection<SpoolWrite> _queue = new();
-    private readonly HashSet<string> _knownDirectories = new(StringComparer.Ordinal);
-    private readonly Queue<string> _ready = new();
-    private readonly TimeProvider _time;
-    private string _readyDay = "";
-    private readonly ILogger<MessageSpool> _logger;
+    private const int MaxBatch = 256;
+
+    private readonly ConcurrentQueue<SpoolWrite> _queue = new();
+    private readonly SpoolProgress _progress = new();
     private readonly Lock _start = new();
-    private Thread? _writer;
+    private readonly ILogger<MessageSpool> _logger;
+    private readonly SpoolFiles _files;
+    private bool _started;
+    private bool _disposed;
+
+    // 1 while a thread writes or prepares files: _files is that thread's alone.
+    private int _leading;
+    private bool _preparationDue = true;
 
     public MessageSpool(IOptions<StorageOptions> storage, TimeProvider time, ILogger<MessageSpool> logger)
     {
-        _time = time;
         Root = Path.Combine(Path.GetFullPath(storage.Value.DataDir), "mail");
         _logger = logger;
+        _files = new SpoolFiles(Root, time, logger);
     }
 
     /// <summary>The directory holding the day directories.</summary>
     public string Root { get; }
 
     /// <summary>
-    /// Writes a message durably; the file's name relative to <see cref="Root"/>. Not cancellable:
+    /// Journals a delivery and its message durably; where the raw message is. Not cancellable:
     /// the caller's buffer is in use until the write is done, so the caller always waits for it.
+    /// The caller reports the outcome of its database write with <see cref="Committed"/> or
+    /// <see cref="Refuse"/>.
     /// </summary>
-    public Task<SpooledMessage> StoreAsync(ReadOnlySequence<byte> content, DateTimeOffset receivedAt)
+    public Task<SpooledMessage> StoreAsync(SpoolRecord record, ReadOnlySequence<byte> content)
     {
-        EnsureWriter();
-        var day = receivedAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var write = new SpoolWrite(content, day);
-        _queue.Add(write);
+        ArgumentNullException.ThrowIfNull(record);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+
+        // The checksum is computed here, by each session, not by the one thread writing.
+        var write = new SpoolWrite(record.Encode(content), content);
+        Start();
+        _queue.Enqueue(write);
+        Work(background: false);
+        if (Volatile.Read(ref _disposed))
+        {
+            // Raced with Dispose, which may have closed the spool before this record was queued.
+            FailQueued();
+        }
+
         return write.Completion.Task;
     }
+
+    /// <summary>The message's rows are committed: its record no longer holds the recovery mark back.</summary>
+    public void Committed(SpooledMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        _progress.Done(message.Entry);
+    }
+
+    /// <summary>
+    /// The message's rows could not be committed and the sender is told to try again: its record
+    /// is marked refused, so that no start delivers it after all.
+    /// </summary>
+    public void Refuse(SpooledMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            using var stream = new FileStream(FullPath(message.File), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            stream.Position = message.RecordOffset + SpoolRecord.StateOffset;
+            stream.WriteByte(SpoolRecord.Refused);
+            stream.Flush(flushToDisk: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a start before the next mark would deliver it; the sender may then get it twice.
+            LogRefuseFailed(_logger, e, message.File, message.RecordOffset);
+        }
+
+        Committed(message);
+    }
+
+    /// <summary>The recovery mark of what this process wrote (<see cref="SpoolProgress.Mark"/>); null when it wrote nothing.</summary>
+    public SpoolMark? Mark() => _progress.Mark();
 
     /// <summary>Reads a stored message into memory (messages are at most the SMTP size limit).</summary>
     public async Task<Stream> OpenReadAsync(string file, long offset, long size, CancellationToken cancellationToken)
     {
         var bytes = new byte[size];
-        using var handle = File.OpenHandle(FullPath(file), FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+
+        // The file may be the one records are still appended to.
+        using var handle = File.OpenHandle(FullPath(file), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.Asynchronous);
         var read = 0;
         while (read < bytes.Length)
         {
@@ -85,264 +155,164 @@ internal sealed partial class MessageSpool : IDisposable
         return new MemoryStream(bytes, writable: false);
     }
 
-    /// <summary>
-    /// Removes what a crash left behind: temporary files, and files no message row names. Only the
-    /// two newest day directories can hold them (a crash interrupts the writes of its own day),
-    /// so the start costs the same however much mail is stored.
-    /// </summary>
-    public async Task<int> RemoveOrphansAsync(Func<string, Task<bool>> isStored, CancellationToken cancellationToken)
+    /// <summary>Readies the spool for writing (the first files are prepared at once); otherwise the first message does.</summary>
+    public void Start()
     {
-        ArgumentNullException.ThrowIfNull(isStored);
-        if (!System.IO.Directory.Exists(Root))
+        lock (_start)
         {
-            return 0;
-        }
-
-        var removed = 0;
-        var days = System.IO.Directory.GetDirectories(Root).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).TakeLast(2);
-        foreach (var day in days)
-        {
-            foreach (var path in System.IO.Directory.GetFiles(Path.Combine(Root, day)))
+            if (_started)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var file = $"{day}/{Path.GetFileName(path)}";
-                if (path.EndsWith(".tmp", StringComparison.Ordinal) || !await isStored(file))
-                {
-                    File.Delete(path);
-                    removed++;
-                }
+                return;
             }
+
+            _files.Open();
+            _started = true;
         }
 
-        return removed;
+        Schedule();
     }
 
+    /// <summary>Writes what is queued, then closes the current file; later records are refused.</summary>
     public void Dispose()
     {
-        _queue.CompleteAdding();
-        _writer?.Join();
-        _queue.Dispose();
+        Volatile.Write(ref _disposed, true);
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _leading, 1, 0) != 0)
+        {
+            spin.SpinOnce();
+        }
+
+        // The lead is kept for good: nothing is written after this.
+        while (TakeBatch() is { Count: > 0 } batch)
+        {
+            WriteBatch(batch);
+        }
+
+        _files.Close();
     }
 
     private string FullPath(string file) => Path.Combine(Root, file);
 
-    private void EnsureWriter()
+    // Whoever finds nobody writing writes. A session writes one batch (with its own record in it,
+    // unless more than a batch was queued before it) and leaves what was queued meanwhile, and
+    // file preparation, to a pool thread; the pool thread goes on while there is work. The queue
+    // is looked at again after every release, so a record queued while the lead was held is
+    // never left behind.
+    private void Work(bool background)
     {
-        if (Volatile.Read(ref _writer) is not null)
+        while (Interlocked.CompareExchange(ref _leading, 1, 0) == 0)
         {
-            return;
-        }
-
-        lock (_start)
-        {
-            if (_writer is null)
+            var idle = false;
+            try
             {
-                DataDirectory.Create(Root);
-                var thread = new Thread(WriteLoop) { IsBackground = true, Name = "Mailroom message spool" };
-                thread.Start();
-                Volatile.Write(ref _writer, thread);
+                if (Volatile.Read(ref _disposed))
+                {
+                    return;
+                }
+
+                if (TakeBatch() is { Count: > 0 } batch)
+                {
+                    WriteBatch(batch);
+                }
+                else if (background && _preparationDue)
+                {
+                    _files.Prepare();
+                    Volatile.Write(ref _preparationDue, false);
+                }
+                else
+                {
+                    idle = true;
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _leading, 0);
+            }
+
+            if (!background)
+            {
+                if (!_queue.IsEmpty || Volatile.Read(ref _preparationDue))
+                {
+                    Schedule();
+                }
+
+                return;
+            }
+
+            if (idle && _queue.IsEmpty)
+            {
+                return;
             }
         }
     }
 
-    private void WriteLoop()
+    private void Schedule() => ThreadPool.UnsafeQueueUserWorkItem(static spool => spool.Work(background: true), this, preferLocal: false);
+
+    private List<SpoolWrite> TakeBatch()
     {
         var batch = new List<SpoolWrite>();
-        foreach (var first in _queue.GetConsumingEnumerable())
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out var write))
         {
-            batch.Add(first);
-            while (batch.Count < MaxBatch && _queue.TryTake(out var next))
-            {
-                batch.Add(next);
-            }
-
-            WriteBatch(batch);
-            batch.Clear();
-            if (_queue.Count == 0)
-            {
-                PrepareFiles();
-            }
+            batch.Add(write);
         }
 
-        DiscardPrepared();
+        return batch;
     }
 
-    // Idle time: empty files for the next messages, their names made durable by one directory fsync.
-    private void PrepareFiles()
+    private void FailQueued()
     {
-        var today = _time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        if (today != _readyDay)
+        while (_queue.TryDequeue(out var write))
         {
-            DiscardPrepared();
-            _readyDay = today;
-        }
-
-        if (_ready.Count >= PoolSize / 2)
-        {
-            return;
-        }
-
-        try
-        {
-            var directory = EnsureDirectory(today);
-            var created = new List<string>();
-            while (_ready.Count + created.Count < PoolSize)
-            {
-                var path = Path.Combine(directory, MailIds.New() + ".msg");
-                File.Create(path, 1, FileOptions.None).Dispose();
-                created.Add(path);
-            }
-
-            DirectorySync.Flush(directory);
-            created.ForEach(_ready.Enqueue);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Only an optimisation: batches fall back to a new file of their own.
-            LogPrepareFailed(_logger, e);
-        }
-    }
-
-    private void DiscardPrepared()
-    {
-        while (_ready.TryDequeue(out var path))
-        {
-            TryDelete(path);
+            write.Fail(new ObjectDisposedException(nameof(MessageSpool)));
         }
     }
 
     private void WriteBatch(List<SpoolWrite> batch)
     {
-        // Normally one day; a batch that spans midnight writes one file per day.
-        foreach (var day in batch.GroupBy(w => w.Day))
-        {
-            WriteFile(day.Key, [.. day]);
-        }
-    }
-
-    private void WriteFile(string day, List<SpoolWrite> writes)
-    {
-        if (day == _readyDay && _ready.TryDequeue(out var prepared))
-        {
-            WritePrepared(day, prepared, writes);
-            return;
-        }
-
-        var key = MailIds.New();
-        string? temporary = null;
-        string? final = null;
         try
         {
-            var directory = EnsureDirectory(day);
-            temporary = Path.Combine(directory, key + ".tmp");
-            final = Path.Combine(directory, key + ".msg");
-            var offsets = WriteAll(temporary, FileMode.CreateNew, writes);
-            File.Move(temporary, final);
-            temporary = null;
-            DirectorySync.Flush(directory);
-            var file = $"{day}/{key}.msg";
-            for (var i = 0; i < writes.Count; i++)
+            var buffers = new List<ReadOnlyMemory<byte>>(batch.Count * 2);
+            var starts = new long[batch.Count];
+            long length = 0;
+            for (var i = 0; i < batch.Count; i++)
             {
-                writes[i].Complete(new SpooledMessage(file, offsets[i], writes[i].Content.Length));
+                starts[i] = length;
+                buffers.Add(batch[i].Header);
+                foreach (var segment in batch[i].Content)
+                {
+                    buffers.Add(segment);
+                }
+
+                length += batch[i].Header.Length + batch[i].Content.Length;
+            }
+
+            var (file, offset) = _files.Append(buffers, length);
+            Volatile.Write(ref _preparationDue, _files.PreparationDue);
+            var entries = _progress.Written([.. starts.Select(s => new SpoolMark(file, offset + s))], new SpoolMark(file, offset + length));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var record = offset + starts[i];
+                batch[i].Complete(new SpooledMessage(file, record + batch[i].Header.Length, batch[i].Content.Length, record, entries[i]));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Nothing of the batch counts; whatever reached the disk is an orphan.
-            TryDelete(temporary ?? final);
-            foreach (var write in writes)
+            // Nothing of the batch counts (and no later record follows it in its file).
+            foreach (var write in batch)
             {
                 write.Fail(e);
             }
         }
     }
 
-    private void WritePrepared(string day, string path, List<SpoolWrite> writes)
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "Could not mark the record at {Offset} of {File} refused; a start before the next recovery mark would deliver it")]
+    private static partial void LogRefuseFailed(ILogger logger, Exception exception, string file, long offset);
+
+    private sealed class SpoolWrite(byte[] header, ReadOnlySequence<byte> content)
     {
-        try
-        {
-            var offsets = WriteAll(path, FileMode.Open, writes);
-            var file = $"{day}/{Path.GetFileName(path)}";
-            for (var i = 0; i < writes.Count; i++)
-            {
-                writes[i].Complete(new SpooledMessage(file, offsets[i], writes[i].Content.Length));
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(path);
-            foreach (var write in writes)
-            {
-                write.Fail(e);
-            }
-        }
-    }
+        public byte[] Header { get; } = header;
 
-    // Writes the messages back to back and fsyncs the file; the offset of each.
-    private static long[] WriteAll(string path, FileMode mode, List<SpoolWrite> writes)
-    {
-        var offsets = new long[writes.Count];
-        using var stream = new FileStream(path, mode, FileAccess.Write, FileShare.None, bufferSize: 64 * 1024);
-        for (var i = 0; i < writes.Count; i++)
-        {
-            offsets[i] = stream.Position;
-            foreach (var segment in writes[i].Content)
-            {
-                stream.Write(segment.Span);
-            }
-        }
-
-        stream.Flush(flushToDisk: true);
-        return offsets;
-    }
-
-    // A new day directory is itself a new name in Root: Root is synced before any file in it counts.
-    private string EnsureDirectory(string day)
-    {
-        var directory = Path.Combine(Root, day);
-        if (_knownDirectories.Contains(directory))
-        {
-            return directory;
-        }
-
-        if (!System.IO.Directory.Exists(directory))
-        {
-            DataDirectory.Create(directory);
-            DirectorySync.Flush(Root);
-        }
-
-        _knownDirectories.Add(directory);
-        return directory;
-    }
-
-    private void TryDelete(string? path)
-    {
-        if (path is null)
-        {
-            return;
-        }
-
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException e)
-        {
-            LogDeleteFailed(_logger, e, path);
-        }
-    }
-
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Could not remove the message file {File}; it is removed at the next start")]
-    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string file);
-
-    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "Could not create message files ahead of time")]
-    private static partial void LogPrepareFailed(ILogger logger, Exception exception);
-
-    private sealed class SpoolWrite(ReadOnlySequence<byte> content, string day)
-    {
         public ReadOnlySequence<byte> Content { get; } = content;
-
-        public string Day { get; } = day;
 
         public TaskCompletionSource<SpooledMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -351,6 +321,3 @@ internal sealed partial class MessageSpool : IDisposable
         public void Fail(Exception e) => Completion.TrySetException(e);
     }
 }
-
-/// <summary>Where a message's bytes are: a file under the spool root, an offset in it and a length.</summary>
-internal sealed record SpooledMessage(string File, long Offset, long Size);

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Mailroom.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -15,9 +14,10 @@ namespace Mailroom.Server.Mail;
 /// <summary>
 /// The SMTP listeners, in the server process: an inbound port and a submission port on each
 /// address of the HTTP listeners (or <see cref="SmtpOptions.Addresses"/>). They open once the HTTP
-/// listeners are up, after orphaned message files of an earlier crash are removed. On stop, the
-/// sockets close (new connections are refused), sessions get <see cref="SmtpOptions.DrainSeconds"/>
-/// to finish — a new transaction gets 421 meanwhile — and whatever still runs is then cut.
+/// listeners are up, and so after <see cref="SpoolRecovery"/> has dealt with an earlier crash. On
+/// stop, the sockets close (new connections are refused), sessions get
+/// <see cref="SmtpOptions.DrainSeconds"/> to finish — a new transaction gets 421 meanwhile — and
+/// whatever still runs is then cut.
 /// </summary>
 internal sealed partial class SmtpHost(
     IOptions<SmtpOptions> options,
@@ -27,8 +27,6 @@ internal sealed partial class SmtpHost(
     SmtpMailboxFilter filter,
     SmtpMessageStore store,
     SmtpAuthenticator authenticator,
-    MessageSpool spool,
-    IDatabase database,
     IServer server,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -74,12 +72,6 @@ internal sealed partial class SmtpHost(
         try
         {
             await WhenStartedAsync(stoppingToken);
-            var removed = await spool.RemoveOrphansAsync(file => database.ReadAsync(session => MailStore.FileIsStoredAsync(session, file), stoppingToken), stoppingToken);
-            if (removed > 0)
-            {
-                LogOrphansRemoved(logger, removed);
-            }
-
             var settings = options.Value;
             _certificate = LoadCertificate(settings.Certificate);
             var addresses = ListenAddresses(settings);
@@ -261,7 +253,4 @@ internal sealed partial class SmtpHost(
 
     [LoggerMessage(EventId = 6504, Level = LogLevel.Information, Message = "An SMTP session with {Client} broke")]
     private static partial void LogSessionFaulted(ILogger logger, Exception exception, object client);
-
-    [LoggerMessage(EventId = 6505, Level = LogLevel.Information, Message = "Removed {Count} message file(s) left without a message by an earlier crash")]
-    private static partial void LogOrphansRemoved(ILogger logger, int count);
 }

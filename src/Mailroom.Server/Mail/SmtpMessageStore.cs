@@ -8,9 +8,15 @@ namespace Mailroom.Server.Mail;
 
 /// <summary>
 /// End of DATA: the message is stored durably for every recipient before 250 is answered
-/// (PROTOCOL.md §7.1). Any failure to store it answers 451, so the sender tries again; nothing of
-/// it is then visible. This is the SMTP session's boundary for storing: faults are logged here,
-/// once, and their text never reaches the peer.
+/// (PROTOCOL.md §7.1). Durable means its spool record — the raw message with the delivery's
+/// MailIds and members — is flushed (one fsync, shared by concurrent sessions); the database rows
+/// are committed right after without a flush of their own, because a start replays them from the
+/// spool should a power loss take them (<see cref="MessageSpool"/>, <see cref="SpoolRecovery"/>).
+/// By the time 250 goes out the rows are committed, so mail/newcount, webmail and the new-mail
+/// event already show the message. Any failure to store it answers 451, so the sender tries
+/// again; nothing of it is then visible, and its record is marked refused. This is the SMTP
+/// session's boundary for storing: faults are logged here, once, and their text never reaches
+/// the peer.
 /// </summary>
 internal sealed partial class SmtpMessageStore(MailDeliveryService delivery, Microsoft.Extensions.Options.IOptionsMonitor<SmtpOptions> options, ILogger<SmtpMessageStore> logger) : IMessageStore
 {

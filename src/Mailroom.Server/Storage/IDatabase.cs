@@ -18,4 +18,15 @@ internal interface IDatabase
     /// The returned task completes once the outcome is durable.
     /// </summary>
     Task<Result<T>> WriteAsync<T>(Func<StoreSession, Task<Result<T>>> work, Func<ProtocolError?, OperationRecord>? operation, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="WriteAsync"/>, for a caller that has already made the change durable in a
+    /// journal of its own and replays that journal at start (the message spool,
+    /// Mail/MessageSpool.cs): the returned task may complete before the outcome is durable. The
+    /// outcome is visible to every later read and survives a crash of the process; a power loss
+    /// may undo it, together with every later write, back to the last durable one. Every durable
+    /// write makes the journaled ones committed before it durable too.
+    /// </summary>
+    Task<Result<T>> WriteJournaledAsync<T>(Func<StoreSession, Task<Result<T>>> work, CancellationToken cancellationToken) =>
+        WriteAsync(work, null, cancellationToken);
 }

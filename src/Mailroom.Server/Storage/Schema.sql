@@ -257,3 +257,12 @@ CREATE TABLE IF NOT EXISTS member_totp (
     last_step        BIGINT  NOT NULL,
     enrolled_at      BIGINT  NOT NULL
 );
+
+-- How far the message spool's journal is known to be in this database (Mail/MessageSpool.cs):
+-- every record before <file_offset> in <file>, and in every earlier file, has its rows committed
+-- here (or was refused). A start replays only the records after it. One row per spool directory.
+CREATE TABLE IF NOT EXISTS spool_marks (
+    spool       TEXT    PRIMARY KEY,
+    file        TEXT    NOT NULL,
+    file_offset BIGINT  NOT NULL
+);

@@ -13,6 +13,12 @@ namespace Mailroom.Server.Storage;
 /// without a thread hop. Reads use a pool of connections, each read in its own snapshot.
 /// Transactions use plain BEGIN/COMMIT statements, prepared once per connection; the log is
 /// copied into the database file in the background (<see cref="SqliteCheckpointer"/>).
+/// <para>
+/// A batch made only of journaled calls (<see cref="WriteJournaledAsync"/>) commits with
+/// synchronous=NORMAL even under <see cref="Durability.Full"/>: no fsync of the log. In WAL mode
+/// that commit survives a crash of the process, and the log is a sequence, so the next fsynced
+/// commit (or checkpoint) makes it durable together with itself.
+/// </para>
 /// </summary>
 internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 {
@@ -26,6 +32,9 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     private readonly SqliteCheckpointer _checkpointer;
     private int _leading;
     private bool _disposed;
+
+    // The writer connection's synchronous setting now: relaxed for a batch of journaled calls only.
+    private bool _writerRelaxed;
 
     public SqliteDatabase(IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
     {
@@ -84,7 +93,17 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var item = new WriteItem<T>(work, operation);
+        var item = new WriteItem<T>(work, operation, journaled: false);
+        _writes.Enqueue(item);
+        await LeadWhileWorkIsQueuedAsync();
+        return await item.Completion;
+    }
+
+    public async Task<Result<T>> WriteJournaledAsync<T>(Func<StoreSession, Task<Result<T>>> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var item = new WriteItem<T>(work, null, journaled: Synchronous == "FULL");
         _writes.Enqueue(item);
         await LeadWhileWorkIsQueuedAsync();
         return await item.Completion;
@@ -165,6 +184,14 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         var session = new StoreSession(_writer);
         try
         {
+            var relaxed = batch.TrueForAll(item => item.Journaled);
+            if (relaxed != _writerRelaxed)
+            {
+                // Outside any transaction, where SQLite applies it to the next commit.
+                await session.ExecuteAsync(relaxed ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=" + Synchronous);
+                _writerRelaxed = relaxed;
+            }
+
             await session.ExecuteAsync("BEGIN IMMEDIATE");
             try
             {
@@ -251,8 +278,11 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A write transaction of {Calls} calls failed to commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int calls);
 
-    private abstract class WriteItem
+    private abstract class WriteItem(bool journaled)
     {
+        /// <summary>The caller keeps its own durable journal of the change: the commit need not be fsynced.</summary>
+        public bool Journaled { get; } = journaled;
+
         public abstract Task<ProtocolError?> RunAsync(StoreSession session);
 
         public abstract OperationRecord? Operation(ProtocolError? error);
@@ -264,7 +294,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class WriteItem<T>(Func<StoreSession, Task<Result<T>>> work, Func<ProtocolError?, OperationRecord>? operation) : WriteItem
+    private sealed class WriteItem<T>(Func<StoreSession, Task<Result<T>>> work, Func<ProtocolError?, OperationRecord>? operation, bool journaled) : WriteItem(journaled)
     {
         private readonly TaskCompletionSource<Result<T>> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Result<T> _result;
