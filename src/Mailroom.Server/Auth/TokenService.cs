@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Mailroom.Server.Storage;
 using Microsoft.AspNetCore.DataProtection;
@@ -21,9 +22,15 @@ internal sealed class TokenService(IDatabase database, IDataProtectionProvider p
     private const int PayloadLength = 1 + 8 + 8 + 8 + 8;
     private const int TagLength = 16;
 
+    // Tokens whose signature was already checked, by their text: a client holding listens sends
+    // the same token thousands of times, and a lookup costs a fraction of the HMAC. Only the
+    // signature is remembered; generation, expiry and the API switch are judged on every use.
+    private const int MaxVerified = 16_384;
+
     [ThreadStatic]
     private static Signer? _signer;
 
+    private readonly ConcurrentDictionary<string, SignedToken> _verified = new(StringComparer.Ordinal);
     private byte[]? _signingKey;
 
     public long LifetimeSeconds => options.Value.TokenLifetimeSeconds;
@@ -38,6 +45,7 @@ internal sealed class TokenService(IDatabase database, IDataProtectionProvider p
             operation: null,
             cancellationToken);
         _signingKey = Convert.FromBase64String(protector.Unprotect(stored.Value!));
+        _verified.Clear();
     }
 
     public string Issue(ClientState client)
@@ -55,20 +63,50 @@ internal sealed class TokenService(IDatabase database, IDataProtectionProvider p
     /// <summary>The token's client when it is genuine, unexpired and of the client's current generation.</summary>
     public TokenCheck Check(ReadOnlySpan<char> candidate)
     {
-        Span<byte> token = stackalloc byte[PayloadLength + TagLength + 3];
-        if (candidate.Length is < 10 or > 80 || !TryDecode(candidate, token, out var length) || length != PayloadLength + TagLength || token[0] != Format)
+        if (candidate.Length is < 10 or > 80)
         {
             return TokenCheck.Invalid;
+        }
+
+        if (!_verified.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(candidate, out var signed))
+        {
+            if (Verify(candidate) is not { } genuine)
+            {
+                return TokenCheck.Invalid;
+            }
+
+            signed = genuine;
+            if (_verified.Count >= MaxVerified)
+            {
+                // Tokens live two hours and clients reuse them; forgetting all now and then is cheaper than tracking age.
+                _verified.Clear();
+            }
+
+            _verified.TryAdd(candidate.ToString(), signed);
+        }
+
+        return Judge(signed);
+    }
+
+    // The payload of a token whose signature is genuine, else null.
+    private SignedToken? Verify(ReadOnlySpan<char> candidate)
+    {
+        Span<byte> token = stackalloc byte[PayloadLength + TagLength + 3];
+        if (!TryDecode(candidate, token, out var length) || length != PayloadLength + TagLength || token[0] != Format)
+        {
+            return null;
         }
 
         Span<byte> tag = stackalloc byte[TagLength];
         Sign(token[..PayloadLength], tag);
-        if (!CryptographicOperations.FixedTimeEquals(tag, token.Slice(PayloadLength, TagLength)))
-        {
-            return TokenCheck.Invalid;
-        }
+        return CryptographicOperations.FixedTimeEquals(tag, token.Slice(PayloadLength, TagLength))
+            ? new SignedToken(BinaryPrimitives.ReadInt64LittleEndian(token[1..]), BinaryPrimitives.ReadInt64LittleEndian(token[9..]), BinaryPrimitives.ReadInt64LittleEndian(token[17..]))
+            : null;
+    }
 
-        var client = registry.ByKey(BinaryPrimitives.ReadInt64LittleEndian(token[1..]));
+    private TokenCheck Judge(SignedToken token)
+    {
+        var client = registry.ByKey(token.ClientKey);
         if (client is null)
         {
             return TokenCheck.Invalid;
@@ -79,9 +117,7 @@ internal sealed class TokenService(IDatabase database, IDataProtectionProvider p
             return new TokenCheck(client, TokenVerdict.ApiDisabled);
         }
 
-        var generation = BinaryPrimitives.ReadInt64LittleEndian(token[9..]);
-        var expires = BinaryPrimitives.ReadInt64LittleEndian(token[17..]);
-        return generation == client.TokenGeneration && expires > time.GetUtcNow().ToUnixTimeSeconds()
+        return token.Generation == client.TokenGeneration && token.Expires > time.GetUtcNow().ToUnixTimeSeconds()
             ? new TokenCheck(client, TokenVerdict.Valid)
             : TokenCheck.Invalid;
     }
@@ -129,6 +165,9 @@ internal sealed class TokenService(IDatabase database, IDataProtectionProvider p
         public IncrementalHash Hmac { get; } = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
     }
 }
+
+/// <summary>What a token with a genuine signature says: whose it is, its generation, when it expires (Unix seconds).</summary>
+internal readonly record struct SignedToken(long ClientKey, long Generation, long Expires);
 
 internal enum TokenVerdict
 {
