@@ -233,6 +233,7 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
     }
 
     private static readonly TimeSpan ClosedLoopWarmUp = TimeSpan.FromSeconds(25);
+    private static readonly TimeSpan FanOutWarmUp = TimeSpan.FromSeconds(15);
 
     private static async Task WarmUpAsync(ListenTarget target, CancellationToken cancellationToken)
     {
@@ -275,8 +276,11 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
             var ver = await target.CurrentVerAsync(cancellationToken);
             await AllAsync(loads, $"send {ver}", "sent", cancellationToken);
 
-            // Round 0 warms up and is not counted.
-            for (var round = 0; round <= options.Rounds; round++)
+            // Rounds warm up, uncounted, until the JIT has settled (as in the closed loop): at least
+            // three, and for at least FanOutWarmUp.
+            var warming = Stopwatch.GetTimestamp();
+            var warmUpRounds = 0;
+            for (var round = 0; times.Count < options.Rounds; round++)
             {
                 if (round > 0)
                 {
@@ -294,9 +298,13 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
                 var answered = await ExpectAllAsync(loads, "answered", cancellationToken);
                 errors += answered.Sum(a => long.Parse(a[2], CultureInfo.InvariantCulture));
                 var last = answered.Max(a => long.Parse(a[1], CultureInfo.InvariantCulture));
-                if (round > 0)
+                if (warmUpRounds >= 3 && Stopwatch.GetElapsedTime(warming) >= FanOutWarmUp)
                 {
                     times.Add(Stopwatch.GetElapsedTime(started, last));
+                }
+                else
+                {
+                    warmUpRounds++;
                 }
             }
         }
