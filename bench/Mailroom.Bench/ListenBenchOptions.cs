@@ -18,7 +18,7 @@ internal sealed class ListenBenchOptions
     /// <summary>Sizes of the fan-out measurement.</summary>
     public List<int> FanOut { get; private set; } = [1_000, 10_000];
 
-    /// <summary>Measured fan-out rounds per size (one more, first, warms up).</summary>
+    /// <summary>Measured fan-out rounds per size (after uncounted warm-up rounds).</summary>
     public int Rounds { get; private set; } = 20;
 
     /// <summary>Measured seconds of the closed loop.</summary>
