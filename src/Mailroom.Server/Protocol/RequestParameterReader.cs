@@ -12,6 +12,9 @@ namespace Mailroom.Server.Protocol;
 /// </summary>
 internal static class RequestParameterReader
 {
+    // Most bodies fit: the first read buffer, and the largest body parsed where it arrived.
+    private const int SmallBody = 4096;
+
     public static async ValueTask<Result<RequestParameters>> ReadAsync(HttpRequest request, ProtocolLimits limits, CancellationToken cancellationToken)
     {
         var parameters = new RequestParameters();
@@ -87,7 +90,7 @@ internal static class RequestParameterReader
     private static bool TryParseBuffered(HttpRequest request, RequestParameters parameters, out ProtocolError? error)
     {
         error = null;
-        if (request.ContentLength is not (> 0 and <= 4096 and var declared) || !request.BodyReader.TryRead(out var read))
+        if (request.ContentLength is not (> 0 and <= SmallBody and var declared) || !request.BodyReader.TryRead(out var read))
         {
             return false;
         }
@@ -107,7 +110,7 @@ internal static class RequestParameterReader
     private static async Task<ProtocolError?> ReadBodyAsync(HttpRequest request, RequestParameters parameters, ProtocolLimits limits, CancellationToken cancellationToken)
     {
         var maxBytes = limits.MaxBodyBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var buffer = ArrayPool<byte>.Shared.Rent(SmallBody);
         var length = 0;
         try
         {
