@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Mailroom.Server.Admin;
+using Microsoft.Data.Sqlite;
 
 namespace Mailroom.IntegrationTests;
 
@@ -108,6 +109,33 @@ public sealed class RestartTests : IDisposable
         Assert.Matches($@"{Regex.Escape(admin)} +on +any +1000/s", listed.Output);
     }
 
+    [Fact]
+    public async Task ADatabaseWithTheOldMemberIndexIsUpgradedAtStart()
+    {
+        TestEnterprise enterprise;
+        using (var first = new MailroomApp(_dataDir))
+        {
+            enterprise = await first.CreateEnterpriseAsync();
+            await enterprise.AddMemberAsync("first");
+            await enterprise.AddMemberAsync("second");
+        }
+
+        // The index of databases made before: it moved on every member change.
+        await ExecuteAsync("DROP INDEX members_of_enterprise; CREATE INDEX members_by_enterprise ON members (enterprise_id, changed_version);");
+
+        using var second = new MailroomApp(_dataDir);
+        Assert.Equal(["members_of_enterprise"], await MemberIndexesAsync());
+        var again = new TestEnterprise(second, enterprise.Id, enterprise.Domain, enterprise.ClientId, enterprise.Secret);
+        await again.RefreshTokenAsync();
+        (await again.PostAsync("/openapi/user/sync", ("Action", "3"), ("Alias", again.Address("first")), ("Name", "新名字"))).AssertEmptySuccess();
+
+        // Ver=0 still lists members in the order of their last change.
+        var list = await again.PostAsync("/openapi/user/list", ("Ver", "0"));
+        Assert.Equal(
+            [again.Address("second"), again.Address("first")],
+            list.Json.GetProperty("List").EnumerateArray().Select(e => e.GetProperty("Alias").GetString()));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -121,6 +149,31 @@ public sealed class RestartTests : IDisposable
     {
         var address = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
         return ServerProcess.StartAsync(address, ["--urls", address.ToString(), $"--Mailroom:DataDir={_dataDir}", "--Mailroom:Demo:Enabled=false", "--Mailroom:Durability=Full"]);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_dataDir, "mailroom.db"), Pooling = false }.ToString());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+
+    private async Task<List<string>> MemberIndexesAsync()
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_dataDir, "mailroom.db"), Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL ORDER BY name";
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     private static async Task<long> VersionAsync(MailroomApp app, long enterpriseId) =>

@@ -29,8 +29,9 @@ internal sealed class MemberChanges(StoreSession session, long enterpriseId, Tim
         return _version;
     }
 
-    public async Task RecordAsync(string address, int action)
+    /// <summary>Records a change of the call; <paramref name="memberStamped"/>: the member row already carries the call's version.</summary>
+    public async Task RecordAsync(string address, int action, bool memberStamped = false)
     {
-        await ChangeLogStore.RecordAsync(session, enterpriseId, await VersionAsync(), address, action);
+        await ChangeLogStore.RecordAsync(session, enterpriseId, await VersionAsync(), address, action, memberStamped);
     }
 }

@@ -117,7 +117,7 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
             await MemberStore.AddToDepartmentAsync(session, memberId, departmentId);
         }
 
-        await changes.RecordAsync(address, MemberChanges.Add);
+        await changes.RecordAsync(address, MemberChanges.Add, memberStamped: true);
         return Done.Value;
     }
 
@@ -166,13 +166,13 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
             command.OpenType == 0 ? before.OpenType : command.OpenType);
 
         // Only what user/get shows is a member change (§6.1): a call that changes none of it takes no version.
-        var changed = false;
-        if (after != before)
+        var fieldsChanged = after != before;
+        if (fieldsChanged)
         {
-            await MemberStore.UpdateFieldsAsync(session, member.Id, after);
-            changed = true;
+            await MemberStore.UpdateFieldsAsync(session, member.Id, after, await changes.VersionAsync());
         }
 
+        var changed = fieldsChanged;
         if (departments is not null)
         {
             changed |= await ReplaceDepartmentsAsync(session, member.Id, departments);
@@ -199,7 +199,7 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
 
         if (changed)
         {
-            await changes.RecordAsync(member.Address, MemberChanges.Modify);
+            await changes.RecordAsync(member.Address, MemberChanges.Modify, memberStamped: fieldsChanged);
         }
 
         return Done.Value;

@@ -39,9 +39,10 @@ internal static class MemberStore
             ("@o", fields.OpenType),
             ("@v", version)))!.Value;
 
-    public static Task UpdateFieldsAsync(StoreSession session, long memberId, MemberFields fields) =>
+    /// <summary>Writes the member's fields and stamps it with the version of the change.</summary>
+    public static Task UpdateFieldsAsync(StoreSession session, long memberId, MemberFields fields, long version) =>
         session.ExecuteAsync(
-            "UPDATE members SET name = @n, gender = @g, position = @p, tel = @t, mobile = @mo, ext_id = @x, open_type = @o WHERE id = @id",
+            "UPDATE members SET name = @n, gender = @g, position = @p, tel = @t, mobile = @mo, ext_id = @x, open_type = @o, changed_version = @v WHERE id = @id",
             ("@n", fields.Name),
             ("@g", fields.Gender),
             ("@p", fields.Position),
@@ -49,6 +50,7 @@ internal static class MemberStore
             ("@mo", fields.Mobile),
             ("@x", fields.ExtId),
             ("@o", fields.OpenType),
+            ("@v", version),
             ("@id", memberId));
 
     public static Task SetPasswordHashAsync(StoreSession session, long memberId, string passwordHash) =>
