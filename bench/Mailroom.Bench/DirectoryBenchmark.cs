@@ -233,15 +233,48 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
 
             var bareAdds = await BatchAsync(bare.EndPoint, adds, connections, MailroomApi.AnyJson, null, cancellationToken);
             var added = await BatchAsync(session.Server.EndPoint, adds, connections, MailroomApi.EmptyBody, "ADD", cancellationToken);
-            report.Rate($"user/sync ADD, {durability}, {Connections(connections)}", T("adds/s", "新增/秒"), added, bareAdds, connections == 1 ? target.Adds : null, session.DepartmentProblem);
-
             var bareMods = await BatchAsync(bare.EndPoint, mods, connections, MailroomApi.AnyJson, null, cancellationToken);
             var modified = await BatchAsync(session.Server.EndPoint, mods, connections, MailroomApi.EmptyBody, "MOD", cancellationToken);
-            report.Rate($"user/sync MOD, {durability}, {Connections(connections)}", T("mods/s", "修改/秒"), modified, bareMods, connections == 1 ? target.Mods : null);
+            var slapd = connections == 1 ? await SlapdAsync(durability, added.PerSecond, modified.PerSecond, cancellationToken) : default;
+            report.Rate($"user/sync ADD, {durability}, {Connections(connections)}", T("adds/s", "新增/秒"), added, bareAdds, connections == 1 ? target.Adds : null, Report.Join(session.DepartmentProblem, slapd.Adds));
+            report.Rate($"user/sync MOD, {durability}, {Connections(connections)}", T("mods/s", "修改/秒"), modified, bareMods, connections == 1 ? target.Mods : null, slapd.Mods);
             session.Members.AddRange(members);
         }
 
         return session.Members;
+    }
+
+    /// <summary>
+    /// The reference, slapd, measured here in the same run and durability: notes for the
+    /// ADD and MOD rows, saying its rates and Mailroom's ratio to them.
+    /// </summary>
+    private async Task<(string? Adds, string? Mods)> SlapdAsync(string durability, double adds, double mods, CancellationToken cancellationToken)
+    {
+        if (SlapdReference.Missing() is { } missing)
+        {
+            var skipped = T($"slapd reference not run: {missing}", $"未测 slapd 参照：{missing}");
+            return (skipped, skipped);
+        }
+
+        Console.WriteLine(T($"slapd (mdb), {durability}, 1 connection: ldapadd then ldapmodify of {options.Members:N0} entries…", $"slapd（mdb），{durability}，1 个连接：ldapadd 后 ldapmodify {options.Members:N0} 个条目…"));
+        try
+        {
+            var dir = Path.Combine(_runDir, $"slapd-{durability}");
+            var (slapdAdds, slapdMods) = await SlapdReference.MeasureAsync(dir, durability == "Full", options.Members, cancellationToken);
+            TryDelete(dir);
+            return (SlapdNote(slapdAdds, adds, T("adds/s", "新增/秒")), SlapdNote(slapdMods, mods, T("mods/s", "修改/秒")));
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception or System.Net.Sockets.SocketException)
+        {
+            var failed = T($"slapd reference failed: {e.Message}", $"slapd 参照失败：{e.Message}");
+            return (failed, failed);
+        }
+    }
+
+    private static string SlapdNote(double slapd, double mailroom, string unit)
+    {
+        var ratio = (mailroom / slapd).ToString("0.00", CultureInfo.InvariantCulture);
+        return T($"slapd (mdb) in this run {Report.Rate(slapd, unit)}, Mailroom/slapd {ratio}", $"本次 slapd（mdb）{Report.Rate(slapd, unit)}，Mailroom/slapd {ratio}");
     }
 
     private async Task RunUserGetAsync(ServerProcess bare, MailroomSession session, List<string> members, CancellationToken cancellationToken)

@@ -126,6 +126,9 @@ internal sealed class Report
         return text.ToString();
     }
 
+    /// <summary>The notes that are there, separated by semicolons.</summary>
+    public static string Join(params string?[] parts) => string.Join("; ", parts.Where(p => !string.IsNullOrEmpty(p)));
+
     public static string Rate(double perSecond, string unit) =>
         perSecond.ToString(perSecond >= 100 ? "N0" : "N1", CultureInfo.InvariantCulture) + " " + unit;
 
@@ -149,8 +152,6 @@ internal sealed class Report
 
     private static string? Errors(long count, string who) =>
         count == 0 ? null : T($"{count:N0} errors ({who})", $"{count:N0} 个错误（{who}）");
-
-    private static string Join(params string?[] parts) => string.Join("; ", parts.Where(p => !string.IsNullOrEmpty(p)));
 
     private void Add(ReportRow row, IReadOnlyList<string> errorSamples)
     {
