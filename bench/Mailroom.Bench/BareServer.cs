@@ -25,8 +25,11 @@ internal static class BareServer
         var listenBody = "{\"Ver\":\"1000000000001\"}"u8.ToArray();
         app.MapMethods("/listen", Methods, async (HttpContext http) =>
         {
+            // The signal is taken before the request counts as held: once /held says N, a release
+            // reaches all N (counted first, a request could still take the next signal and hang).
+            var release = Volatile.Read(ref _release).Task;
             Interlocked.Increment(ref _held);
-            await Volatile.Read(ref _release).Task;
+            await release;
             Interlocked.Decrement(ref _held);
             var response = http.Response;
             response.ContentType = "application/json; charset=utf-8";

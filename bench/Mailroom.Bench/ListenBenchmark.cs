@@ -35,44 +35,27 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
                 }
             }
 
-            if (options.Parts.Contains("fanout") || options.Parts.Contains("cpu"))
+            if (options.Parts.Contains("fanout"))
             {
-                var results = new Dictionary<bool, (List<(int N, List<TimeSpan> Times, long Errors)> FanOut, (double Cpu, double PerSecond, long Errors)? Loop)>();
-                foreach (var bare in new[] { true, false })
+                foreach (var n in options.FanOut)
                 {
-                    await using var target = await StartAsync(bare, cancellationToken);
-                    var fanOut = new List<(int, List<TimeSpan>, long)>();
-                    if (options.Parts.Contains("fanout"))
-                    {
-                        foreach (var n in options.FanOut)
-                        {
-                            Console.WriteLine(T($"{target.Name}: fan-out to {n:N0} held listens, {options.Rounds} rounds…", $"{target.Name}：向 {n:N0} 个挂起的 listen 扇出，{options.Rounds} 轮…"));
-                            fanOut.Add(await FanOutAsync(target, n, cancellationToken));
-                        }
-                    }
-
-                    (double, double, long)? loop = null;
-                    if (options.Parts.Contains("cpu"))
-                    {
-                        Console.WriteLine(T($"{target.Name}: closed loop with {options.Clients:N0} clients, {options.Seconds:0.#} s…", $"{target.Name}：{options.Clients:N0} 个客户端闭环，{options.Seconds:0.#} 秒…"));
-                        loop = await ClosedLoopAsync(target, options.Clients, cancellationToken);
-                    }
-
-                    results[bare] = (fanOut, loop);
+                    ReportFanOut(n, await FanOutsAsync(n, cancellationToken));
                 }
+            }
 
-                ReportFanOut(results[false].FanOut, results[true].FanOut);
-                if (results[false].Loop is { } mine && results[true].Loop is { } theirs)
-                {
-                    report.Cost(
-                        T($"server CPU per delivered answer, closed loop, {options.Clients:N0} clients", $"每次送达应答的服务器 CPU，闭环，{options.Clients:N0} 个客户端"),
-                        mine.Cpu,
-                        theirs.Cpu,
-                        v => v.ToString("0.0", CultureInfo.InvariantCulture) + T(" µs", " 微秒"),
-                        MaximumRatio,
-                        mine.Errors + theirs.Errors,
-                        T($"{mine.PerSecond:N0} vs bare {theirs.PerSecond:N0} answers/s", $"{mine.PerSecond:N0} 对比裸服务器 {theirs.PerSecond:N0} 应答/秒"));
-                }
+            if (options.Parts.Contains("cpu"))
+            {
+                var loop = await ClosedLoopsAsync(cancellationToken);
+                report.Cost(
+                    T($"server CPU per delivered answer, closed loop, {options.Clients:N0} clients", $"每次送达应答的服务器 CPU，闭环，{options.Clients:N0} 个客户端"),
+                    loop.Mine,
+                    loop.Theirs,
+                    v => v.ToString("0.0", CultureInfo.InvariantCulture) + T(" µs", " 微秒"),
+                    MaximumRatio,
+                    loop.Errors,
+                    T(
+                        $"ratio per window pair {loop.Windows}; {loop.MinePerSecond:N0} vs bare {loop.TheirsPerSecond:N0} answers/s",
+                        $"各组比值 {loop.Windows}；{loop.MinePerSecond:N0} 对比裸服务器 {loop.TheirsPerSecond:N0} 应答/秒"));
             }
         }
         finally
@@ -233,6 +216,9 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
     }
 
     private static readonly TimeSpan ClosedLoopWarmUp = TimeSpan.FromSeconds(25);
+
+    // Measured windows of each server in the closed loop, alternating which goes first.
+    private const int ClosedLoopPairs = 3;
     private static readonly TimeSpan FanOutWarmUp = TimeSpan.FromSeconds(15);
 
     private static async Task WarmUpAsync(ListenTarget target, CancellationToken cancellationToken)
@@ -265,133 +251,245 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
         }
     }
 
-    /// <summary>Rounds of: every listen held, one change, time until the last of them is answered.</summary>
-    private async Task<(int N, List<TimeSpan> Times, long Errors)> FanOutAsync(ListenTarget target, int n, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fan-out to <paramref name="n"/> held listens on both servers at once: each holds its own
+    /// clients, and rounds alternate between them (bare then Mailroom, Mailroom then bare, …), so
+    /// that what the shared machine does meanwhile weighs on both alike.
+    /// </summary>
+    private async Task<(List<TimeSpan> Mine, List<TimeSpan> Theirs, long Errors)> FanOutsAsync(int n, CancellationToken cancellationToken)
     {
-        var times = new List<TimeSpan>();
-        long errors = 0;
-        var loads = await StartLoadsAsync(target, n, cancellationToken);
-        try
+        Console.WriteLine(T($"fan-out to {n:N0} held listens on both servers, {options.Rounds} rounds each, alternating…", $"在两个服务器上向 {n:N0} 个挂起的 listen 扇出，各 {options.Rounds} 轮，交替进行…"));
+        await using var bare = await StartAsync(bare: true, cancellationToken);
+        await using var mailroom = await StartAsync(bare: false, cancellationToken);
+        await using var theirs = await FanOut.StartAsync(bare, n, cancellationToken);
+        await using var mine = await FanOut.StartAsync(mailroom, n, cancellationToken);
+
+        // Rounds warm up, uncounted, until the JIT has settled (as in the closed loop): at least
+        // three, and for at least FanOutWarmUp.
+        var warming = Stopwatch.GetTimestamp();
+        for (var round = 0; round < 3 || Stopwatch.GetElapsedTime(warming) < FanOutWarmUp; round++)
         {
-            var ver = await target.CurrentVerAsync(cancellationToken);
-            await AllAsync(loads, $"send {ver}", "sent", cancellationToken);
+            await theirs.RoundAsync(cancellationToken);
+            await mine.RoundAsync(cancellationToken);
+        }
 
-            // Rounds warm up, uncounted, until the JIT has settled (as in the closed loop): at least
-            // three, and for at least FanOutWarmUp.
-            var warming = Stopwatch.GetTimestamp();
-            var warmUpRounds = 0;
-            for (var round = 0; times.Count < options.Rounds; round++)
+        var (timesOfMine, timesOfTheirs) = (new List<TimeSpan>(), new List<TimeSpan>());
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            if (round % 2 == 0)
             {
-                if (round > 0)
-                {
-                    await AllAsync(loads, "resend", "sent", cancellationToken);
-                }
-
-                await WaitHeldAsync(target, n, TimeSpan.FromMilliseconds(5), progress: false, cancellationToken);
-                foreach (var load in loads)
-                {
-                    await load.SendAsync("wait");
-                }
-
-                var started = Stopwatch.GetTimestamp();
-                await target.TriggerAsync(cancellationToken);
-                var answered = await ExpectAllAsync(loads, "answered", cancellationToken);
-                errors += answered.Sum(a => long.Parse(a[2], CultureInfo.InvariantCulture));
-                var last = answered.Max(a => long.Parse(a[1], CultureInfo.InvariantCulture));
-                if (warmUpRounds >= 3 && Stopwatch.GetElapsedTime(warming) >= FanOutWarmUp)
-                {
-                    times.Add(Stopwatch.GetElapsedTime(started, last));
-                }
-                else
-                {
-                    warmUpRounds++;
-                }
+                timesOfTheirs.Add(await theirs.RoundAsync(cancellationToken));
+                timesOfMine.Add(await mine.RoundAsync(cancellationToken));
+            }
+            else
+            {
+                timesOfMine.Add(await mine.RoundAsync(cancellationToken));
+                timesOfTheirs.Add(await theirs.RoundAsync(cancellationToken));
             }
         }
-        finally
+
+        foreach (var (name, times) in new[] { (bare.Name, timesOfTheirs), (mailroom.Name, timesOfMine) })
         {
-            await DisposeAsync(loads);
+            var sorted = times.Order().ToList();
+            Console.WriteLine(T(
+                $"  {name}, {n:N0}: p50 {Report.Time(Percentile(sorted, 0.5))}, p99 {Report.Time(Percentile(sorted, 0.99))}, max {Report.Time(sorted[^1])}",
+                $"  {name}，{n:N0}：p50 {Report.Time(Percentile(sorted, 0.5))}，p99 {Report.Time(Percentile(sorted, 0.99))}，最大 {Report.Time(sorted[^1])}"));
         }
 
-        var sorted = times.Order().ToList();
-        Console.WriteLine(T(
-            $"  {target.Name}, {n:N0}: p50 {Report.Time(Percentile(sorted, 0.5))}, p99 {Report.Time(Percentile(sorted, 0.99))}, max {Report.Time(sorted[^1])}",
-            $"  {target.Name}，{n:N0}：p50 {Report.Time(Percentile(sorted, 0.5))}，p99 {Report.Time(Percentile(sorted, 0.99))}，最大 {Report.Time(sorted[^1])}"));
-        return (n, times, errors);
+        return (timesOfMine, timesOfTheirs, theirs.Errors + mine.Errors);
+    }
+
+    /// <summary>One server's fan-out rounds: every listen held, one change, time until the last of them is answered.</summary>
+    private sealed class FanOut(ListenTarget target, List<LoadProcess> loads, int n) : LoadedServer(target, loads, n)
+    {
+        private bool _sent;
+
+        public long Errors { get; private set; }
+
+        public static async Task<FanOut> StartAsync(ListenTarget target, int n, CancellationToken cancellationToken) =>
+            new(target, await StartLoadsAsync(target, n, cancellationToken), n);
+
+        public async Task<TimeSpan> RoundAsync(CancellationToken cancellationToken)
+        {
+            if (_sent)
+            {
+                await AllAsync(Loads, "resend", "sent", cancellationToken);
+            }
+            else
+            {
+                var ver = await Target.CurrentVerAsync(cancellationToken);
+                await AllAsync(Loads, $"send {ver}", "sent", cancellationToken);
+                _sent = true;
+            }
+
+            await WaitHeldAsync(Target, N, TimeSpan.FromMilliseconds(5), progress: false, cancellationToken);
+            foreach (var load in Loads)
+            {
+                await load.SendAsync("wait");
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            await Target.TriggerAsync(cancellationToken);
+            var answered = await ExpectAllAsync(Loads, "answered", cancellationToken);
+            Errors += answered.Sum(a => long.Parse(a[2], CultureInfo.InvariantCulture));
+            var last = answered.Max(a => long.Parse(a[1], CultureInfo.InvariantCulture));
+            return Stopwatch.GetElapsedTime(started, last);
+        }
+    }
+
+    /// <summary>One server with its load processes and their <see cref="N"/> clients; disposing ends the load processes.</summary>
+    private abstract class LoadedServer(ListenTarget target, List<LoadProcess> loads, int n) : IAsyncDisposable
+    {
+        public string Name => Target.Name;
+
+        protected ListenTarget Target { get; } = target;
+
+        protected List<LoadProcess> Loads { get; } = loads;
+
+        protected int N { get; } = n;
+
+        public ValueTask DisposeAsync() => new(ListenBenchmark.DisposeAsync(Loads));
     }
 
     /// <summary>
-    /// Every answered client listens again at once; a change is made as soon as all of them are held
-    /// again. Server CPU over the measured rounds ÷ answers delivered in them.
+    /// Server CPU per delivered answer, in a closed loop on both servers at once: both hold their
+    /// clients' listens all along, and measured windows alternate between them (bare, Mailroom;
+    /// Mailroom, bare; …), so that what the shared machine does meanwhile weighs on both alike.
     /// </summary>
-    private async Task<(double Cpu, double PerSecond, long Errors)> ClosedLoopAsync(ListenTarget target, int n, CancellationToken cancellationToken)
+    private async Task<(double Mine, double Theirs, double MinePerSecond, double TheirsPerSecond, long Errors, string Windows)> ClosedLoopsAsync(CancellationToken cancellationToken)
     {
-        var loads = await StartLoadsAsync(target, n, cancellationToken);
-        try
+        await using var bare = await StartAsync(bare: true, cancellationToken);
+        await using var mailroom = await StartAsync(bare: false, cancellationToken);
+        await using var theirs = await ClosedLoop.StartAsync(bare, options.Clients, cancellationToken);
+        await using var mine = await ClosedLoop.StartAsync(mailroom, options.Clients, cancellationToken);
+
+        // Warm-up until the JIT has settled (tiered compilation recompiles hot code for a few
+        // seconds after start): the figure is the steady state, for both servers alike.
+        Console.WriteLine(T($"  warming up both for {ClosedLoopWarmUp.TotalSeconds:0} s…", $"  两者各预热 {ClosedLoopWarmUp.TotalSeconds:0} 秒…"));
+        await theirs.MeasureAsync(ClosedLoopWarmUp, cancellationToken);
+        await mine.MeasureAsync(ClosedLoopWarmUp, cancellationToken);
+
+        var ratios = new List<string>();
+        var window = TimeSpan.FromSeconds(options.Seconds);
+        for (var pair = 0; pair < ClosedLoopPairs; pair++)
         {
-            var ver = await target.CurrentVerAsync(cancellationToken);
-            await AllAsync(loads, $"send {ver}", "sent", cancellationToken);
-            await WaitHeldAsync(target, n, TimeSpan.FromMilliseconds(10), progress: false, cancellationToken);
-            foreach (var load in loads)
-            {
-                await load.SendAsync("loop");
-            }
+            var (first, second) = pair % 2 == 0 ? (theirs, mine) : (mine, theirs);
+            await first.MeasureAsync(window, cancellationToken);
+            await second.MeasureAsync(window, cancellationToken);
+            ratios.Add((mine.LastPerAnswer / theirs.LastPerAnswer).ToString("0.00", CultureInfo.InvariantCulture));
+            Console.WriteLine(T(
+                $"  window {pair + 1}: bare {theirs.LastPerAnswer:0.0} µs, Mailroom {mine.LastPerAnswer:0.0} µs per answer",
+                $"  第 {pair + 1} 组：裸服务器每个应答 {theirs.LastPerAnswer:0.0} 微秒，Mailroom {mine.LastPerAnswer:0.0} 微秒"));
+        }
 
-            async Task RoundAsync()
-            {
-                await target.TriggerAsync(cancellationToken);
-                await ExpectAllAsync(loads, "round", cancellationToken);
-                // Asking how many are held costs the server CPU too (Mailroom's answer is the whole
-                // /metrics text): ask seldom, so the figure is the answers' cost, not the probe's.
-                await WaitHeldAsync(target, n, TimeSpan.FromMilliseconds(25), progress: false, cancellationToken);
-            }
+        var errors = await theirs.StopAsync(cancellationToken) + await mine.StopAsync(cancellationToken);
+        foreach (var loop in new[] { theirs, mine })
+        {
+            Console.WriteLine(T(
+                $"  {loop.Name}: {loop.Answers:N0} answers in {loop.Seconds:0.0} s ({loop.PerSecond:N0}/s), server CPU {loop.Cpu.TotalSeconds:0.00} s = {loop.PerAnswer:0.0} µs per answer",
+                $"  {loop.Name}：{loop.Seconds:0.0} 秒内 {loop.Answers:N0} 个应答（{loop.PerSecond:N0}/秒），服务器 CPU {loop.Cpu.TotalSeconds:0.00} 秒 = 每个应答 {loop.PerAnswer:0.0} 微秒"));
+        }
 
-            // Warm-up until the JIT has settled (tiered compilation recompiles hot code for a few
-            // seconds after start): the figure is the steady state, for both servers alike.
-            var warming = Stopwatch.GetTimestamp();
-            for (var i = 0; i < 3 || Stopwatch.GetElapsedTime(warming) < ClosedLoopWarmUp; i++)
-            {
-                await RoundAsync();
-            }
+        return (mine.PerAnswer, theirs.PerAnswer, mine.PerSecond, theirs.PerSecond, errors, string.Join(" / ", ratios));
+    }
 
-            var cpuBefore = target.Server.CpuTime;
+    /// <summary>
+    /// One server's closed loop: every answered client listens again at once, and a change is made
+    /// as soon as all of them are held again. Counts server CPU and answers over measured windows.
+    /// </summary>
+    private sealed class ClosedLoop(ListenTarget target, List<LoadProcess> loads, int n) : LoadedServer(target, loads, n)
+    {
+        private long _rounds;
+
+        /// <summary>Over the measured windows (not the warm-up).</summary>
+        public TimeSpan Cpu { get; private set; }
+
+        public long Answers { get; private set; }
+
+        public double Seconds { get; private set; }
+
+        public double PerAnswer => Answers == 0 ? 0 : Cpu.TotalMicroseconds / Answers;
+
+        public double PerSecond => Seconds == 0 ? 0 : Answers / Seconds;
+
+        /// <summary>CPU per answer in the last window.</summary>
+        public double LastPerAnswer { get; private set; }
+
+        public static async Task<ClosedLoop> StartAsync(ListenTarget target, int n, CancellationToken cancellationToken)
+        {
+            Console.WriteLine(T($"{target.Name}: closed loop with {n:N0} clients…", $"{target.Name}：{n:N0} 个客户端闭环…"));
+            var loads = await StartLoadsAsync(target, n, cancellationToken);
+            try
+            {
+                var ver = await target.CurrentVerAsync(cancellationToken);
+                await AllAsync(loads, $"send {ver}", "sent", cancellationToken);
+                await WaitHeldAsync(target, n, TimeSpan.FromMilliseconds(10), progress: false, cancellationToken);
+                foreach (var load in loads)
+                {
+                    await load.SendAsync("loop");
+                }
+
+                return new ClosedLoop(target, loads, n);
+            }
+            catch
+            {
+                await ListenBenchmark.DisposeAsync(loads);
+                throw;
+            }
+        }
+
+        /// <summary>At least three rounds, and rounds until <paramref name="duration"/> has passed; the first call is the warm-up.</summary>
+        public async Task MeasureAsync(TimeSpan duration, CancellationToken cancellationToken)
+        {
+            var warmUp = _rounds == 0;
+            var cpuBefore = Target.Server.CpuTime;
             var started = Stopwatch.GetTimestamp();
             var rounds = 0;
-            while (Stopwatch.GetElapsedTime(started).TotalSeconds < options.Seconds)
+            while (rounds < 3 || Stopwatch.GetElapsedTime(started) < duration)
             {
-                await RoundAsync();
+                await RoundAsync(cancellationToken);
                 rounds++;
             }
 
-            var cpu = target.Server.CpuTime - cpuBefore;
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var answers = (long)rounds * n;
+            _rounds += rounds;
+            if (!warmUp)
+            {
+                var cpu = Target.Server.CpuTime - cpuBefore;
+                Cpu += cpu;
+                Answers += (long)rounds * N;
+                Seconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+                LastPerAnswer = cpu.TotalMicroseconds / ((long)rounds * N);
+            }
+        }
 
-            foreach (var load in loads)
+        /// <summary>Ends the loop; the number of errors the clients saw (and 1 if answers went missing).</summary>
+        public async Task<long> StopAsync(CancellationToken cancellationToken)
+        {
+            foreach (var load in Loads)
             {
                 await load.SendAsync("stop");
             }
 
             // A client may have listened again just after the last change: changes go on until every client has stopped.
-            var stopping = ExpectAllAsync(loads, "stopped", cancellationToken);
+            var stopping = ExpectAllAsync(Loads, "stopped", cancellationToken);
             while (!stopping.IsCompleted)
             {
-                await target.TriggerAsync(cancellationToken);
+                await Target.TriggerAsync(cancellationToken);
                 await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken));
             }
 
             var stopped = await stopping;
             var counted = stopped.Sum(s => long.Parse(s[1], CultureInfo.InvariantCulture));
-            var errors = stopped.Sum(s => long.Parse(s[2], CultureInfo.InvariantCulture)) + (counted < (rounds + 3L) * n ? 1 : 0);
-            var perAnswer = cpu.TotalMicroseconds / answers;
-            Console.WriteLine(T(
-                $"  {target.Name}: {rounds} rounds, {answers:N0} answers in {seconds:0.0} s ({answers / seconds:N0}/s), server CPU {cpu.TotalSeconds:0.00} s = {perAnswer:0.0} µs per answer",
-                $"  {target.Name}：{rounds} 轮，{seconds:0.0} 秒内 {answers:N0} 个应答（{answers / seconds:N0}/秒），服务器 CPU {cpu.TotalSeconds:0.00} 秒 = 每个应答 {perAnswer:0.0} 微秒"));
-            return (perAnswer, answers / seconds, errors);
+            return stopped.Sum(s => long.Parse(s[2], CultureInfo.InvariantCulture)) + (counted < _rounds * N ? 1 : 0);
         }
-        finally
+
+        private async Task RoundAsync(CancellationToken cancellationToken)
         {
-            await DisposeAsync(loads);
+            await Target.TriggerAsync(cancellationToken);
+            await ExpectAllAsync(Loads, "round", cancellationToken);
+            // Asking how many are held costs the server CPU too (Mailroom's answer is the whole
+            // /metrics text): ask seldom, so the figure is the answers' cost, not the probe's.
+            await WaitHeldAsync(Target, N, TimeSpan.FromMilliseconds(25), progress: false, cancellationToken);
         }
     }
 
@@ -404,24 +502,20 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
         return sorted[low] + ((sorted[high] - sorted[low]) * (rank - low));
     }
 
-    private void ReportFanOut(List<(int N, List<TimeSpan> Times, long Errors)> mailroom, List<(int N, List<TimeSpan> Times, long Errors)> bare)
+    private void ReportFanOut(int n, (List<TimeSpan> Mine, List<TimeSpan> Theirs, long Errors) fanOut)
     {
-        foreach (var (n, times, errors) in mailroom)
-        {
-            var theirs = bare.Single(b => b.N == n);
-            var mine = times.Order().ToList();
-            var base_ = theirs.Times.Order().ToList();
-            report.Cost(
-                T($"fan-out p99, {n:N0} held listens, {options.Rounds} rounds", $"扇出 p99，挂起 {n:N0} 个，{options.Rounds} 轮"),
-                Percentile(mine, 0.99).TotalMilliseconds,
-                Percentile(base_, 0.99).TotalMilliseconds,
-                v => v.ToString(v >= 10 ? "0" : "0.0", CultureInfo.InvariantCulture) + " ms",
-                MaximumRatio,
-                errors + theirs.Errors,
-                T(
-                    $"p50 {Report.Time(Percentile(mine, 0.5))} vs {Report.Time(Percentile(base_, 0.5))}; max {Report.Time(mine[^1])} vs {Report.Time(base_[^1])}",
-                    $"p50 {Report.Time(Percentile(mine, 0.5))} 对比 {Report.Time(Percentile(base_, 0.5))}；最大 {Report.Time(mine[^1])} 对比 {Report.Time(base_[^1])}"));
-        }
+        var mine = fanOut.Mine.Order().ToList();
+        var base_ = fanOut.Theirs.Order().ToList();
+        report.Cost(
+            T($"fan-out p99, {n:N0} held listens, {options.Rounds} rounds", $"扇出 p99，挂起 {n:N0} 个，{options.Rounds} 轮"),
+            Percentile(mine, 0.99).TotalMilliseconds,
+            Percentile(base_, 0.99).TotalMilliseconds,
+            v => v.ToString(v >= 10 ? "0" : "0.0", CultureInfo.InvariantCulture) + " ms",
+            MaximumRatio,
+            fanOut.Errors,
+            T(
+                $"p50 {Report.Time(Percentile(mine, 0.5))} vs {Report.Time(Percentile(base_, 0.5))}; max {Report.Time(mine[^1])} vs {Report.Time(base_[^1])}",
+                $"p50 {Report.Time(Percentile(mine, 0.5))} 对比 {Report.Time(Percentile(base_, 0.5))}；最大 {Report.Time(mine[^1])} 对比 {Report.Time(base_[^1])}"));
     }
 
     private void PrintHeader()
@@ -429,8 +523,8 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
         Console.WriteLine(T("Mailroom listen benchmark", "Mailroom listen 基准测试"));
         Console.WriteLine($"  {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz}  {RuntimeInformation.OSDescription}  {RuntimeInformation.FrameworkDescription}  {Environment.ProcessorCount} CPU");
         Console.WriteLine(T(
-            $"  memory at {options.Clients:N0} and {options.Top:N0} held; fan-out to {string.Join(", ", options.FanOut.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))} over {options.Rounds} rounds; closed loop of {options.Clients:N0} for {options.Seconds:0.#} s",
-            $"  内存：挂起 {options.Clients:N0} 与 {options.Top:N0} 个；扇出：{string.Join("、", options.FanOut.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))}，各 {options.Rounds} 轮；闭环：{options.Clients:N0} 个，{options.Seconds:0.#} 秒"));
+            $"  memory at {options.Clients:N0} and {options.Top:N0} held; fan-out to {string.Join(", ", options.FanOut.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))} over {options.Rounds} rounds per server, alternating; closed loop of {options.Clients:N0} on both servers, {ClosedLoopPairs} windows of {options.Seconds:0.#} s each, alternating",
+            $"  内存：挂起 {options.Clients:N0} 与 {options.Top:N0} 个；扇出：{string.Join("、", options.FanOut.Select(n => n.ToString("N0", CultureInfo.InvariantCulture)))}，每个服务器各 {options.Rounds} 轮，交替进行；闭环：两个服务器各 {options.Clients:N0} 个，交替测量 {ClosedLoopPairs} 组、每组 {options.Seconds:0.#} 秒"));
         Console.WriteLine(T(
             "  load: two listen-load processes (127.0.0.2, 127.0.0.3); Mailroom with Durability=Normal, one client holding every listen",
             "  负载：两个 listen-load 进程（127.0.0.2、127.0.0.3）；Mailroom 使用 Durability=Normal，所有 listen 属于同一个客户端"));
