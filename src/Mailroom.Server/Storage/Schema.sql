@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS members (
     changed_version BIGINT  NOT NULL
 );
 -- Not (enterprise_id, changed_version): that entry moved on every change, two more pages written
--- per call; user/list Ver=0 sorts instead. Databases made before keep the old index until here.
+-- per call; user/list Ver=0 sorts instead. The DROP removes the old index from earlier databases.
 DROP INDEX IF EXISTS members_by_enterprise;
 CREATE INDEX IF NOT EXISTS members_of_enterprise ON members (enterprise_id);
 

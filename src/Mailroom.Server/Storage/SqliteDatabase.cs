@@ -8,9 +8,9 @@ namespace Mailroom.Server.Storage;
 /// <summary>
 /// SQLite in WAL mode. SQLite has one writer at a time, so writes share one writer connection:
 /// the first caller to find it free becomes the leader and runs every queued call in one
-/// transaction, each call in its own savepoint (a call alone needs none), on its own thread. Concurrent calls thus share one
-/// commit (one fsync) while a refused call still changes nothing, and an uncontended call runs
-/// without a thread hop. Reads use a pool of connections, each read in its own snapshot.
+/// transaction, each call in its own savepoint (a call alone needs none), on its own thread.
+/// Concurrent calls thus share one commit (one fsync) while a refused call still changes nothing,
+/// and an uncontended call runs without a thread hop. Reads use a pool of connections, each read in its own snapshot.
 /// Transactions use plain BEGIN/COMMIT statements, prepared once per connection; the log is
 /// copied into the database file in the background (<see cref="SqliteCheckpointer"/>).
 /// <para>
