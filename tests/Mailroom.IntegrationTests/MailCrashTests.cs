@@ -19,11 +19,7 @@ public sealed class MailCrashTests : IDisposable
     [Fact]
     public async Task AcceptedMailSurvivesAKilledServer()
     {
-        var domain = $"mailcrash-{Guid.NewGuid().ToString("N")[..8]}.example";
-        var admin = $"mailcrash-admin-{Guid.NewGuid().ToString("N")[..8]}";
-        var created = await ServerExecutable.RunCommandAsync(["enterprise", "create", "--domain", domain, "--admin", admin, $"--Mailroom:DataDir={_dataDir}"]);
-        Assert.True(created.ExitCode == 0, created.ToString());
-        var secret = created.Output.Trim();
+        var (domain, admin, secret) = await ServerExecutable.CreateEnterpriseAsync(_dataDir, "mailcrash");
         var bob = $"bob@{domain}";
         var ct = TestContext.Current.CancellationToken;
         const int Messages = 12;
@@ -82,11 +78,7 @@ public sealed class MailCrashTests : IDisposable
     [Fact]
     public async Task AcceptedMailTheDatabaseLostIsDeliveredAgainFromTheSpoolExactlyOnce()
     {
-        var domain = $"mailjournal-{Guid.NewGuid().ToString("N")[..8]}.example";
-        var admin = $"mailjournal-admin-{Guid.NewGuid().ToString("N")[..8]}";
-        var created = await ServerExecutable.RunCommandAsync(["enterprise", "create", "--domain", domain, "--admin", admin, $"--Mailroom:DataDir={_dataDir}"]);
-        Assert.True(created.ExitCode == 0, created.ToString());
-        var secret = created.Output.Trim();
+        var (domain, admin, secret) = await ServerExecutable.CreateEnterpriseAsync(_dataDir, "mailjournal");
         var bob = $"bob@{domain}";
         var ct = TestContext.Current.CancellationToken;
         const int Messages = 8;
@@ -246,31 +238,9 @@ public sealed class MailCrashTests : IDisposable
         Assert.Equal(expected.ToHashSet(), subjects);
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_dataDir, "mailroom.db"), Pooling = false }.ToString());
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
+    private Task ExecuteAsync(string sql) => DataDirDatabase.ExecuteAsync(_dataDir, sql);
 
     private Task<HashSet<string>> MailIdsAsync() => QueryAsync("SELECT mail_id FROM mails");
 
-    // Read beside the server (WAL lets a reader in while it runs), as an operator's tool would.
-    private async Task<HashSet<string>> QueryAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_dataDir, "mailroom.db"), Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        var values = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
+    private Task<HashSet<string>> QueryAsync(string sql) => DataDirDatabase.QueryAsync(_dataDir, sql);
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Mailroom.Server.Admin;
-using Microsoft.Data.Sqlite;
 
 namespace Mailroom.IntegrationTests;
 
@@ -48,11 +47,7 @@ public sealed class RestartTests : IDisposable
     [Fact]
     public async Task AnsweredWritesSurviveAKilledServer()
     {
-        var domain = $"crash-{Guid.NewGuid().ToString("N")[..8]}.example";
-        var admin = $"crash-admin-{Guid.NewGuid().ToString("N")[..8]}";
-        var created = await ServerExecutable.RunCommandAsync(["enterprise", "create", "--domain", domain, "--admin", admin, $"--Mailroom:DataDir={_dataDir}"]);
-        Assert.True(created.ExitCode == 0, created.ToString());
-        var secret = created.Output.Trim();
+        var (domain, admin, secret) = await ServerExecutable.CreateEnterpriseAsync(_dataDir, "crash");
 
         string token;
         var aliases = Enumerable.Range(0, 20).Select(i => $"gone-{i}@{domain}").ToList();
@@ -121,10 +116,12 @@ public sealed class RestartTests : IDisposable
         }
 
         // The index of databases made before: it moved on every member change.
-        await ExecuteAsync("DROP INDEX members_of_enterprise; CREATE INDEX members_by_enterprise ON members (enterprise_id, changed_version);");
+        await DataDirDatabase.ExecuteAsync(_dataDir, "DROP INDEX members_of_enterprise; CREATE INDEX members_by_enterprise ON members (enterprise_id, changed_version);");
 
         using var second = new MailroomApp(_dataDir);
-        Assert.Equal(["members_of_enterprise"], await MemberIndexesAsync());
+        Assert.Equal(
+            ["members_of_enterprise"],
+            await DataDirDatabase.QueryAsync(_dataDir, "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL"));
         var again = new TestEnterprise(second, enterprise.Id, enterprise.Domain, enterprise.ClientId, enterprise.Secret);
         await again.RefreshTokenAsync();
         (await again.PostAsync("/openapi/user/sync", ("Action", "3"), ("Alias", again.Address("first")), ("Name", "新名字"))).AssertEmptySuccess();
@@ -149,31 +146,6 @@ public sealed class RestartTests : IDisposable
     {
         var address = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
         return ServerProcess.StartAsync(address, ["--urls", address.ToString(), $"--Mailroom:DataDir={_dataDir}", "--Mailroom:Demo:Enabled=false", "--Mailroom:Durability=Full"]);
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_dataDir, "mailroom.db"), Pooling = false }.ToString());
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-    }
-
-    private async Task<List<string>> MemberIndexesAsync()
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_dataDir, "mailroom.db"), Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
-        await connection.OpenAsync(TestContext.Current.CancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL ORDER BY name";
-        var names = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
-        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
     }
 
     private static async Task<long> VersionAsync(MailroomApp app, long enterpriseId) =>

@@ -76,6 +76,16 @@ public static class ServerExecutable
         return new CommandResult(process.ExitCode, await output, await errors);
     }
 
+    /// <summary>Creates an enterprise with the operator command; its domain, administrator and interface key.</summary>
+    public static async Task<(string Domain, string Admin, string Secret)> CreateEnterpriseAsync(string dataDir, string prefix)
+    {
+        var domain = $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}.example";
+        var admin = $"{prefix}-admin-{Guid.NewGuid().ToString("N")[..8]}";
+        var created = await RunCommandAsync(["enterprise", "create", "--domain", domain, "--admin", admin, $"--Mailroom:DataDir={dataDir}"]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        return (domain, admin, created.Output.Trim());
+    }
+
     private static string Locate()
     {
         var testOutput = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);

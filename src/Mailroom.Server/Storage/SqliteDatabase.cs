@@ -195,16 +195,9 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             await session.ExecuteAsync("BEGIN IMMEDIATE");
             try
             {
-                if (batch.Count == 1)
+                foreach (var item in batch)
                 {
-                    await RunAloneAsync(session, batch[0]);
-                }
-                else
-                {
-                    foreach (var item in batch)
-                    {
-                        await RunOneAsync(session, item);
-                    }
+                    await RunOneAsync(session, item, alone: batch.Count == 1);
                 }
 
                 await session.ExecuteAsync("COMMIT");
@@ -253,10 +246,16 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
-    // A call alone in its transaction needs no savepoint (two statements fewer on the common
-    // path): a refusal rolls the whole transaction back and records itself in a fresh one.
-    private static async Task RunAloneAsync(StoreSession session, WriteItem item)
+    // Each call runs in its own savepoint, except a call alone in its transaction (two statements
+    // fewer on the common path), whose undo is the whole transaction's.
+    private static async Task RunOneAsync(StoreSession session, WriteItem item, bool alone)
     {
+        var keep = session.AfterCommitCount;
+        if (!alone)
+        {
+            await session.ExecuteAsync("SAVEPOINT call");
+        }
+
         ProtocolError? error;
         try
         {
@@ -264,14 +263,19 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await StartOverAsync(session);
+            // A fault in one call undoes that call only; the others in the batch go on.
+            await UndoAsync(session, keep, alone);
             item.Fault(e);
             return;
         }
 
         if (error is not null)
         {
-            await StartOverAsync(session);
+            await UndoAsync(session, keep, alone);
+        }
+        else if (!alone)
+        {
+            await session.ExecuteAsync("RELEASE call");
         }
 
         if (item.Operation(error) is { } record)
@@ -280,40 +284,21 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
-    private static async Task StartOverAsync(StoreSession session)
+    // Alone, the call's undo rolls the transaction back and opens a fresh one for its log line.
+    private static async Task UndoAsync(StoreSession session, int keep, bool alone)
     {
-        await session.ExecuteAsync("ROLLBACK");
-        session.DiscardAfterCommit(0);
-        await session.ExecuteAsync("BEGIN IMMEDIATE");
-    }
-
-    private static async Task RunOneAsync(StoreSession session, WriteItem item)
-    {
-        var keep = session.AfterCommitCount;
-        await session.ExecuteAsync("SAVEPOINT call");
-        try
+        if (alone)
         {
-            var error = await item.RunAsync(session);
-            if (error is not null)
-            {
-                await session.ExecuteAsync("ROLLBACK TO call");
-                session.DiscardAfterCommit(keep);
-            }
-
-            await session.ExecuteAsync("RELEASE call");
-            if (item.Operation(error) is { } record)
-            {
-                await OperationStore.AppendAsync(session, record);
-            }
+            await session.ExecuteAsync("ROLLBACK");
+            await session.ExecuteAsync("BEGIN IMMEDIATE");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        else
         {
-            // A fault in one call undoes that call only; the others in the batch go on.
             await session.ExecuteAsync("ROLLBACK TO call");
             await session.ExecuteAsync("RELEASE call");
-            session.DiscardAfterCommit(keep);
-            item.Fault(e);
         }
+
+        session.DiscardAfterCommit(keep);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A write transaction of {Calls} calls failed to commit")]
