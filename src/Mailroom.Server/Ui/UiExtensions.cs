@@ -9,7 +9,11 @@ internal static class UiExtensions
     /// <summary>Server-rendered pages (Razor Pages living in their feature folders) in two languages.</summary>
     public static IServiceCollection AddUi(this IServiceCollection services)
     {
-        services.AddRazorPages(options => options.RootDirectory = "/");
+        services.AddRazorPages(options =>
+        {
+            options.RootDirectory = "/";
+            options.Conventions.ConfigureFilter(new UiLanguageFilter());
+        });
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "mailroom-af";
@@ -18,11 +22,12 @@ internal static class UiExtensions
         });
         // Pages are UTF-8: write Chinese as characters, not as numeric entities.
         services.Configure<WebEncoderOptions>(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.AddHttpContextAccessor();
         services.AddSingleton<UiTextCatalog>();
-        services.AddScoped(sp => new UiText(
-            sp.GetRequiredService<UiTextCatalog>(),
-            sp.GetRequiredService<IHttpContextAccessor>().HttpContext is { } http ? UiLanguage.Resolve(http.Request) : UiLanguage.English));
+
+        // The request's language is set by UiLanguageFilter. Not through IHttpContextAccessor: with
+        // one registered, Kestrel allocates a new HttpContext for every request and sets an
+        // AsyncLocal, a cost every protocol call (every held listen) would pay for the pages.
+        services.AddScoped<UiText>();
         return services;
     }
 

@@ -2,10 +2,16 @@ using System.Globalization;
 
 namespace Mailroom.Server.Ui;
 
-/// <summary>The texts of one request's language; pages get it injected as <c>T</c>.</summary>
-internal sealed class UiText(UiTextCatalog catalog, string language)
+/// <summary>
+/// The texts of one request's language; pages get it injected as <c>T</c>. The language is
+/// English until <see cref="UiLanguageFilter"/> sets the request's, before the page's handler runs.
+/// </summary>
+internal sealed class UiText(UiTextCatalog catalog)
 {
-    public string Language { get; } = language;
+    public string Language { get; private set; } = UiLanguage.English;
+
+    /// <summary>Chooses the request's language (<see cref="UiLanguage.Resolve"/>).</summary>
+    public void Use(string language) => Language = UiLanguage.IsSupported(language) ? language : UiLanguage.English;
 
     /// <summary>The BCP 47 tag for the page's <c>lang</c> attribute.</summary>
     public string HtmlLang => Language == UiLanguage.Chinese ? "zh-Hans" : "en";
