@@ -12,8 +12,9 @@ internal static class FormDecoder
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>Adds each pair to <paramref name="parameters"/>, as body or query parameters.</summary>
     /// <returns>False when a name or value is not valid UTF-8 after decoding.</returns>
-    public static bool TryDecode(ReadOnlySpan<byte> form, Action<string, string> add)
+    public static bool TryDecode(ReadOnlySpan<byte> form, RequestParameters parameters, bool body)
     {
         while (!form.IsEmpty)
         {
@@ -33,7 +34,14 @@ internal static class FormDecoder
                 return false;
             }
 
-            add(name, value);
+            if (body)
+            {
+                parameters.AddBody(name, value);
+            }
+            else
+            {
+                parameters.AddQuery(name, value);
+            }
         }
 
         return true;

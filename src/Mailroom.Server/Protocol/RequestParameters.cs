@@ -6,29 +6,50 @@ namespace Mailroom.Server.Protocol;
 /// </summary>
 internal sealed class RequestParameters
 {
-    // Made on first use: most calls have no query string, many no body.
-    private Dictionary<string, List<string>>? _query;
-    private Dictionary<string, List<string>>? _body;
+    // In arrival order, query and body alike. A call carries a handful, so a lookup scans them:
+    // cheaper than a dictionary with a list per name, made for every request (every listen).
+    private Parameter[] _items = [];
 
     public int Count { get; private set; }
 
-    public void AddQuery(string name, string value) => Add(ref _query, name, value);
+    public void AddQuery(string name, string value) => Add(name, value, fromBody: false);
 
-    public void AddBody(string name, string value) => Add(ref _body, name, value);
+    public void AddBody(string name, string value) => Add(name, value, fromBody: true);
 
     /// <summary>A single value: the body's wins over the query's, and the last one over earlier ones.</summary>
     public string Get(string name)
     {
-        if (_body is not null && _body.TryGetValue(name, out var fromBody))
+        string? fromQuery = null;
+        for (var i = Count - 1; i >= 0; i--)
         {
-            return fromBody[^1];
+            ref readonly var item = ref _items[i];
+            if (item.Is(name))
+            {
+                if (item.FromBody)
+                {
+                    return item.Value;
+                }
+
+                fromQuery ??= item.Value;
+            }
         }
 
-        return _query is not null && _query.TryGetValue(name, out var fromQuery) ? fromQuery[^1] : "";
+        return fromQuery ?? "";
     }
 
     /// <summary>True when the parameter is given with a non-empty value (§2.1: empty = absent).</summary>
-    public bool Has(string name) => !string.IsNullOrEmpty(Get(name)) || GetAll(name).Count > 0;
+    public bool Has(string name)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (_items[i].Value.Length > 0 && _items[i].Is(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Every non-empty value of a repeatable parameter, query first then body; with
@@ -37,29 +58,34 @@ internal sealed class RequestParameters
     public IReadOnlyList<string> GetAll(string name, bool splitCommas = false)
     {
         List<string>? values = null;
-        Collect(_query, name, splitCommas, ref values);
-        Collect(_body, name, splitCommas, ref values);
+        Collect(name, fromBody: false, splitCommas, ref values);
+        Collect(name, fromBody: true, splitCommas, ref values);
         return values ?? (IReadOnlyList<string>)[];
     }
 
-    /// <summary>Every parameter as name → values, for the operation log.</summary>
+    /// <summary>
+    /// Every parameter as name → values, for the operation log: the query's names the body does not
+    /// also carry, then the body's, each under the spelling it first came with.
+    /// </summary>
     public IEnumerable<KeyValuePair<string, IReadOnlyList<string>>> Enumerate()
     {
-        foreach (var (name, values) in _query ?? [])
+        var query = Group(fromBody: false);
+        var body = Group(fromBody: true);
+        foreach (var (name, values) in query)
         {
-            if (_body is null || !_body.ContainsKey(name))
+            if (!body.Contains(name))
             {
                 yield return new(name, values);
             }
         }
 
-        foreach (var (name, values) in _body ?? [])
+        foreach (var group in body)
         {
-            yield return new(name, values);
+            yield return group;
         }
     }
 
-    private void Add(ref Dictionary<string, List<string>>? target, string name, string value)
+    private void Add(string name, string value, bool fromBody)
     {
         name = NormalizeName(name);
         if (name.Length == 0)
@@ -67,15 +93,12 @@ internal sealed class RequestParameters
             return;
         }
 
-        target ??= new(StringComparer.OrdinalIgnoreCase);
-        if (!target.TryGetValue(name, out var values))
+        if (Count == _items.Length)
         {
-            values = [];
-            target[name] = values;
+            Array.Resize(ref _items, Math.Max(4, Count * 2));
         }
 
-        values.Add(value.Trim());
-        Count++;
+        _items[Count++] = new Parameter(name, value.Trim(), fromBody);
     }
 
     // "PartyPath[]", "PartyPath[0]" and " PartyPath " all name PartyPath (§2.1, §9).
@@ -91,31 +114,70 @@ internal sealed class RequestParameters
         return span.Length == name.Length ? name : span.ToString();
     }
 
-    private static void Collect(Dictionary<string, List<string>>? source, string name, bool splitCommas, ref List<string>? into)
+    private void Collect(string name, bool fromBody, bool splitCommas, ref List<string>? into)
     {
-        if (source is null || !source.TryGetValue(name, out var values))
+        for (var i = 0; i < Count; i++)
         {
-            return;
-        }
+            ref readonly var item = ref _items[i];
+            if (item.FromBody != fromBody || !item.Is(name))
+            {
+                continue;
+            }
 
-        into ??= [];
-
-        foreach (var value in values)
-        {
+            into ??= [];
             if (!splitCommas)
             {
-                if (value.Length > 0)
+                if (item.Value.Length > 0)
                 {
-                    into.Add(value);
+                    into.Add(item.Value);
                 }
 
                 continue;
             }
 
-            foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            foreach (var part in item.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 into.Add(part);
             }
+        }
+    }
+
+    // Names in order of first appearance, each with its values; made only for the operation log.
+    private ParameterGroups Group(bool fromBody)
+    {
+        var groups = new ParameterGroups();
+        for (var i = 0; i < Count; i++)
+        {
+            if (_items[i].FromBody == fromBody)
+            {
+                groups.Add(_items[i].Name, _items[i].Value);
+            }
+        }
+
+        return groups;
+    }
+
+    private readonly record struct Parameter(string Name, string Value, bool FromBody)
+    {
+        public bool Is(string name) => string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private sealed class ParameterGroups : List<KeyValuePair<string, IReadOnlyList<string>>>
+    {
+        private readonly Dictionary<string, List<string>> _byName = new(StringComparer.OrdinalIgnoreCase);
+
+        public bool Contains(string name) => _byName.ContainsKey(name);
+
+        public void Add(string name, string value)
+        {
+            if (!_byName.TryGetValue(name, out var values))
+            {
+                values = [];
+                _byName[name] = values;
+                Add(new KeyValuePair<string, IReadOnlyList<string>>(name, values));
+            }
+
+            values.Add(value);
         }
     }
 }
