@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Mailroom.IntegrationTests;
 
@@ -22,5 +25,22 @@ public sealed class ServerTests : IClassFixture<ServerFixture>
         Assert.Equal(HttpStatusCode.NotFound, response.Status);
         Assert.Equal("1001", response.Json.GetProperty("errcode").GetString());
         Assert.Equal("invalid_request", response.Json.GetProperty("error").GetString());
+    }
+
+    // With an IHttpContextAccessor registered, Kestrel allocates a new HttpContext for every
+    // request (every held listen) and sets an AsyncLocal: the pages must not bring one back.
+    [Fact]
+    public void NoHttpContextAccessorIsRegistered()
+    {
+        Assert.Null(_app.Services.GetService<IHttpContextAccessor>());
+    }
+
+    // While this category logs at any level, every request gets a tracing Activity and a log
+    // scope; it is off unless an operator turns it on.
+    [Fact]
+    public void PerRequestHostingDiagnosticsAreOffByDefault()
+    {
+        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
+        Assert.False(logger.IsEnabled(LogLevel.Critical));
     }
 }
