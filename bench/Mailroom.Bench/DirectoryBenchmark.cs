@@ -228,7 +228,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
             var added = await BatchAsync(session.Server.EndPoint, adds, connections, MailroomApi.EmptyBody, "ADD", cancellationToken);
             var bareMods = await BatchAsync(bare.EndPoint, mods, connections, MailroomApi.AnyJson, null, cancellationToken);
             var modified = await BatchAsync(session.Server.EndPoint, mods, connections, MailroomApi.EmptyBody, "MOD", cancellationToken);
-            var slapd = connections == 1 ? await SlapdAsync(durability, target, added.PerSecond, modified.PerSecond, cancellationToken) : default;
+            var slapd = connections == 1 ? await SlapdAsync(target, added.PerSecond, modified.PerSecond, cancellationToken) : default;
             report.Rate($"user/sync ADD, {durability}, {Connections(connections)}", T("adds/s", "新增/秒"), added, bareAdds, slapd.Adds.Minimum, Report.Join(session.DepartmentProblem, slapd.Adds.Note));
             report.Rate($"user/sync MOD, {durability}, {Connections(connections)}", T("mods/s", "修改/秒"), modified, bareMods, slapd.Mods.Minimum, slapd.Mods.Note);
             session.Members.AddRange(members);
@@ -270,7 +270,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     /// rates for the ADD and MOD rows, with notes saying where they come from and Mailroom's ratio.
     /// Without slapd (or when it fails), the figures for its reference machine stand in.
     /// </summary>
-    private async Task<(SyncTarget Adds, SyncTarget Mods)> SlapdAsync(string durability, (string Durability, double Adds, double Mods) reference, double adds, double mods, CancellationToken cancellationToken)
+    private async Task<(SyncTarget Adds, SyncTarget Mods)> SlapdAsync((string Durability, double Adds, double Mods) reference, double adds, double mods, CancellationToken cancellationToken)
     {
         string? problem = null;
         if (SlapdReference.Missing() is { } missing)
@@ -279,6 +279,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
         }
         else
         {
+            var durability = reference.Durability;
             Console.WriteLine(T($"slapd (mdb), {durability}, 1 connection: ldapadd then ldapmodify of {options.Members:N0} entries…", $"slapd（mdb），{durability}，1 个连接：ldapadd 后 ldapmodify {options.Members:N0} 个条目…"));
             try
             {

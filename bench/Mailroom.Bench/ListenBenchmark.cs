@@ -221,33 +221,13 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
     private const int ClosedLoopPairs = 3;
     private static readonly TimeSpan FanOutWarmUp = TimeSpan.FromSeconds(15);
 
+    // Five fan-out rounds to 200 listens, uncounted.
     private static async Task WarmUpAsync(ListenTarget target, CancellationToken cancellationToken)
     {
-        var loads = await StartLoadsAsync(target, 200, cancellationToken);
-        try
+        await using var warm = await FanOut.StartAsync(target, 200, cancellationToken);
+        for (var round = 0; round < 5; round++)
         {
-            var ver = await target.CurrentVerAsync(cancellationToken);
-            await AllAsync(loads, $"send {ver}", "sent", cancellationToken);
-            for (var round = 0; round < 5; round++)
-            {
-                if (round > 0)
-                {
-                    await AllAsync(loads, "resend", "sent", cancellationToken);
-                }
-
-                await WaitHeldAsync(target, 200, TimeSpan.FromMilliseconds(2), progress: false, cancellationToken);
-                foreach (var load in loads)
-                {
-                    await load.SendAsync("wait");
-                }
-
-                await target.TriggerAsync(cancellationToken);
-                await ExpectAllAsync(loads, "answered", cancellationToken);
-            }
-        }
-        finally
-        {
-            await DisposeAsync(loads);
+            await warm.RoundAsync(cancellationToken);
         }
     }
 

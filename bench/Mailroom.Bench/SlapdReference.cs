@@ -41,10 +41,10 @@ internal static class SlapdReference
         var url = $"ldap://127.0.0.1:{port}/";
 
         // -d 0: stay in the foreground without debug output, so that the bench owns the process.
+        // Only its errors are read (stdout is left alone: a redirected pipe nobody drains could block it).
         using var slapd = Process.Start(new ProcessStartInfo(Slapd, ["-f", config, "-h", url, "-d", "0"])
         {
             RedirectStandardError = true,
-            RedirectStandardOutput = true,
         }) ?? throw new InvalidOperationException("slapd did not start");
         var slapdOutput = slapd.StandardError.ReadToEndAsync(cancellationToken);
         try

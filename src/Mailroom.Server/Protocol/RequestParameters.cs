@@ -73,15 +73,15 @@ internal sealed class RequestParameters
         var body = Group(fromBody: true);
         foreach (var (name, values) in query)
         {
-            if (!body.Contains(name))
+            if (!body.ContainsKey(name))
             {
                 yield return new(name, values);
             }
         }
 
-        foreach (var group in body)
+        foreach (var (name, values) in body)
         {
-            yield return group;
+            yield return new(name, values);
         }
     }
 
@@ -142,16 +142,26 @@ internal sealed class RequestParameters
         }
     }
 
-    // Names in order of first appearance, each with its values; made only for the operation log.
-    private ParameterGroups Group(bool fromBody)
+    // Name → values, in order of first appearance (a dictionary without removals enumerates in
+    // insertion order), under the spelling a name first came with; made only for the operation log.
+    private Dictionary<string, List<string>> Group(bool fromBody)
     {
-        var groups = new ParameterGroups();
+        var groups = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < Count; i++)
         {
-            if (_items[i].FromBody == fromBody)
+            ref readonly var item = ref _items[i];
+            if (item.FromBody != fromBody)
             {
-                groups.Add(_items[i].Name, _items[i].Value);
+                continue;
             }
+
+            if (!groups.TryGetValue(item.Name, out var values))
+            {
+                values = [];
+                groups[item.Name] = values;
+            }
+
+            values.Add(item.Value);
         }
 
         return groups;
@@ -160,24 +170,5 @@ internal sealed class RequestParameters
     private readonly record struct Parameter(string Name, string Value, bool FromBody)
     {
         public bool Is(string name) => string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
-    }
-
-    private sealed class ParameterGroups : List<KeyValuePair<string, IReadOnlyList<string>>>
-    {
-        private readonly Dictionary<string, List<string>> _byName = new(StringComparer.OrdinalIgnoreCase);
-
-        public bool Contains(string name) => _byName.ContainsKey(name);
-
-        public void Add(string name, string value)
-        {
-            if (!_byName.TryGetValue(name, out var values))
-            {
-                values = [];
-                _byName[name] = values;
-                Add(new KeyValuePair<string, IReadOnlyList<string>>(name, values));
-            }
-
-            values.Add(value);
-        }
     }
 }

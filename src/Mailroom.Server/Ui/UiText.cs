@@ -10,8 +10,8 @@ internal sealed class UiText(UiTextCatalog catalog)
 {
     public string Language { get; private set; } = UiLanguage.English;
 
-    /// <summary>Chooses the request's language (<see cref="UiLanguage.Resolve"/>).</summary>
-    public void Use(string language) => Language = UiLanguage.IsSupported(language) ? language : UiLanguage.English;
+    /// <summary>Chooses the request's language, as <see cref="UiLanguage.Resolve"/> found it.</summary>
+    public void Use(string language) => Language = language;
 
     /// <summary>The BCP 47 tag for the page's <c>lang</c> attribute.</summary>
     public string HtmlLang => Language == UiLanguage.Chinese ? "zh-Hans" : "en";
