@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Mailroom.IntegrationTests;
@@ -42,5 +43,17 @@ public sealed class ServerTests : IClassFixture<ServerFixture>
     {
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
         Assert.False(logger.IsEnabled(LogLevel.Critical));
+    }
+
+    // A test host is stopped twice at once (by its factory and by Program's RunAsync) and is
+    // disposed when the first stop returns: a stop after the disposal must not throw.
+    [Fact]
+    public async Task TheHostTakesAStopAfterItsDisposal()
+    {
+        using var app = new MailroomApp();
+        var host = app.Get<IHost>();
+        await host.StopAsync(TestContext.Current.CancellationToken);
+        host.Dispose();
+        await host.StopAsync(TestContext.Current.CancellationToken);
     }
 }

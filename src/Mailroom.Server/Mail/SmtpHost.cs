@@ -35,9 +35,23 @@ internal sealed partial class SmtpHost(
     private readonly CancellationTokenSource _abort = new();
     private readonly ConcurrentDictionary<Guid, bool> _sessions = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _stopLock = new();
+    private Task? _stopped;
     private X509Certificate2? _certificate;
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Once, however often the host is stopped (a test host is stopped by its factory and by
+    /// Program's RunAsync at once, and disposed when the first of them returns).
+    /// </summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            return _stopped ??= DrainAsync(cancellationToken);
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
     {
         drain.Begin();
         listeners.StopAccepting();

@@ -25,6 +25,8 @@ internal sealed partial class SpoolRecovery(MessageSpool spool, IDatabase databa
     /// <summary>How often the mark is stored while mail flows.</summary>
     public static readonly TimeSpan MarkInterval = TimeSpan.FromSeconds(1);
 
+    private readonly Lock _stopLock = new();
+    private Task? _stopped;
     private SpoolMark? _stored;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -60,7 +62,16 @@ internal sealed partial class SpoolRecovery(MessageSpool spool, IDatabase databa
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Once, however often the host is stopped (see <see cref="SmtpHost.StopAsync"/>).</summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            return _stopped ??= StoreLastMarkAsync(cancellationToken);
+        }
+    }
+
+    private async Task StoreLastMarkAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
 
