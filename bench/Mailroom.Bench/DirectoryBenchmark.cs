@@ -23,6 +23,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
 
     private readonly string _runDir = Path.Combine(options.DataRoot, $"mailroom-bench-{Environment.ProcessId}-{MailroomApi.NewSecret()[..6]}");
     private readonly string _secret = MailroomApi.NewSecret();
+    private readonly Dictionary<string, SlapdRates> _slapd = new(StringComparer.Ordinal);
     private TimeSpan Warmup => TimeSpan.FromSeconds(options.Warmup);
     private TimeSpan Duration => TimeSpan.FromSeconds(options.Seconds);
 
@@ -36,6 +37,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
 
             if (options.Parts.Contains("sync"))
             {
+                await MeasureSlapdAsync(cancellationToken);
                 await using var full = await StartMailroomAsync("mailroom-full", "Full", cancellationToken);
                 var session = await ConnectAsync(full, cancellationToken);
                 await RunSyncAsync(bare, session, "Full", cancellationToken);
@@ -228,7 +230,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
             var added = await BatchAsync(session.Server.EndPoint, adds, connections, MailroomApi.EmptyBody, "ADD", cancellationToken);
             var bareMods = await BatchAsync(bare.EndPoint, mods, connections, MailroomApi.AnyJson, null, cancellationToken);
             var modified = await BatchAsync(session.Server.EndPoint, mods, connections, MailroomApi.EmptyBody, "MOD", cancellationToken);
-            var slapd = connections == 1 ? await SlapdAsync(target, added.PerSecond, modified.PerSecond, cancellationToken) : default;
+            var slapd = connections == 1 ? Targets(target, added.PerSecond, modified.PerSecond) : default;
             report.Rate($"user/sync ADD, {durability}, {Connections(connections)}", T("adds/s", "新增/秒"), added, bareAdds, slapd.Adds.Minimum, Report.Join(session.DepartmentProblem, slapd.Adds.Note));
             report.Rate($"user/sync MOD, {durability}, {Connections(connections)}", T("mods/s", "修改/秒"), modified, bareMods, slapd.Mods.Minimum, slapd.Mods.Note);
             session.Members.AddRange(members);
@@ -266,37 +268,53 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     }
 
     /// <summary>
-    /// The issue's reference, slapd, measured here in the same run and durability: the minimum
-    /// rates for the ADD and MOD rows, with notes saying where they come from and Mailroom's ratio.
-    /// Without slapd (or when it fails), the issue's figures for its reference machine stand in.
+    /// The issue's reference, slapd, measured here in the same run, once per durability, before
+    /// any Mailroom server starts: a Mailroom server left running would share the CPU with it (its
+    /// password hardener works through the members just added). Without slapd, or when it fails,
+    /// the result says why.
     /// </summary>
-    private async Task<(SyncTarget Adds, SyncTarget Mods)> SlapdAsync((string Durability, double Adds, double Mods) reference, double adds, double mods, CancellationToken cancellationToken)
+    private async Task MeasureSlapdAsync(CancellationToken cancellationToken)
     {
-        string? problem = null;
-        if (SlapdReference.Missing() is { } missing)
+        foreach (var (durability, _, _) in SyncTargets)
         {
-            problem = T($"slapd reference not run: {missing}", $"未测 slapd 参照：{missing}");
-        }
-        else
-        {
-            var durability = reference.Durability;
+            if (SlapdReference.Missing() is { } missing)
+            {
+                _slapd[durability] = new SlapdRates(0, 0, T($"slapd reference not run: {missing}", $"未测 slapd 参照：{missing}"));
+                continue;
+            }
+
             Console.WriteLine(T($"slapd (mdb), {durability}, 1 connection: ldapadd then ldapmodify of {options.Members:N0} entries…", $"slapd（mdb），{durability}，1 个连接：ldapadd 后 ldapmodify {options.Members:N0} 个条目…"));
             try
             {
                 var dir = Path.Combine(_runDir, $"slapd-{durability}");
-                var (slapdAdds, slapdMods) = await SlapdReference.MeasureAsync(dir, durability == "Full", options.Members, cancellationToken);
+                var (adds, mods) = await SlapdReference.MeasureAsync(dir, durability == "Full", options.Members, cancellationToken);
                 TryDelete(dir);
-                return (SlapdTarget(slapdAdds, adds, reference.Adds, T("adds/s", "新增/秒")), SlapdTarget(slapdMods, mods, reference.Mods, T("mods/s", "修改/秒")));
+                _slapd[durability] = new SlapdRates(adds, mods, null);
+                Console.WriteLine(T($"  {adds:N0} adds/s, {mods:N0} mods/s", $"  {adds:N0} 新增/秒，{mods:N0} 修改/秒"));
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception or System.Net.Sockets.SocketException)
             {
-                problem = T($"slapd reference failed: {e.Message}", $"slapd 参照失败：{e.Message}");
+                _slapd[durability] = new SlapdRates(0, 0, T($"slapd reference failed: {e.Message}", $"slapd 参照失败：{e.Message}"));
             }
+        }
+    }
+
+    /// <summary>
+    /// The minimum rates for the ADD and MOD rows of a durability, with notes saying where they
+    /// come from and Mailroom's ratio: slapd's rates of this run, or, without them, the issue's
+    /// figures for its reference machine.
+    /// </summary>
+    private (SyncTarget Adds, SyncTarget Mods) Targets((string Durability, double Adds, double Mods) reference, double adds, double mods)
+    {
+        var slapd = _slapd.GetValueOrDefault(reference.Durability, new SlapdRates(0, 0, T("slapd reference not run", "未测 slapd 参照")));
+        if (slapd.Problem is null)
+        {
+            return (SlapdTarget(slapd.Adds, adds, reference.Adds, T("adds/s", "新增/秒")), SlapdTarget(slapd.Mods, mods, reference.Mods, T("mods/s", "修改/秒")));
         }
 
         var standIn = T(
-            $"{problem}; target: slapd's rate on the issue's reference machine",
-            $"{problem}；目标取 issue 所给参考机器上 slapd 的速率");
+            $"{slapd.Problem}; target: slapd's rate on the issue's reference machine",
+            $"{slapd.Problem}；目标取 issue 所给参考机器上 slapd 的速率");
         return (new SyncTarget(reference.Adds, standIn), new SyncTarget(reference.Mods, standIn));
     }
 
@@ -310,6 +328,9 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
 
     /// <summary>The least rate an ADD or MOD row must reach, and where it comes from.</summary>
     private readonly record struct SyncTarget(double? Minimum, string? Note);
+
+    /// <summary>slapd's rates in one durability, or why there are none.</summary>
+    private readonly record struct SlapdRates(double Adds, double Mods, string? Problem);
 
     private async Task RunUserGetAsync(ServerProcess bare, MailroomSession session, List<string> members, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ namespace Mailroom.Bench;
 /// A minimal HTTP/1.1 keep-alive client over one socket, cheap enough that the load generator
 /// barely competes with the server for CPU: requests are pre-encoded bytes, and of a response it
 /// parses only the status line and the framing headers, keeping the first bytes of the body for
-/// checks. One request at a time.
+/// checks. One request at a time. A blocking connection makes plain blocking socket calls, as a
+/// C client such as ldapadd does: no event loop or thread-pool hop per call, on the thread it owns.
 /// </summary>
 internal sealed class HttpConnection : IDisposable
 {
@@ -17,23 +18,41 @@ internal sealed class HttpConnection : IDisposable
     public const int HeadCapacity = 512;
 
     private readonly Socket _socket;
+    private readonly bool _blocking;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private readonly byte[] _head = new byte[HeadCapacity];
     private int _start;
     private int _end;
     private int _headLength;
 
-    private HttpConnection(Socket socket) => _socket = socket;
+    private HttpConnection(Socket socket, bool blocking)
+    {
+        _socket = socket;
+        _blocking = blocking;
+    }
 
     /// <summary>The first bytes of the last response's body (up to <see cref="HeadCapacity"/>).</summary>
     public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
 
-    public static async Task<HttpConnection> OpenAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    public static async Task<HttpConnection> OpenAsync(IPEndPoint endPoint, CancellationToken cancellationToken) =>
+        await OpenAsync(endPoint, blocking: false, cancellationToken);
+
+    /// <summary>Connects; a blocking connection's socket never sees an asynchronous call, which would make it non-blocking for good.</summary>
+    public static async Task<HttpConnection> OpenAsync(IPEndPoint endPoint, bool blocking, CancellationToken cancellationToken)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(endPoint, cancellationToken);
+            if (blocking)
+            {
+#pragma warning disable VSTHRD103 // Deliberately blocking: see the summary.
+                socket.Connect(endPoint);
+#pragma warning restore VSTHRD103
+            }
+            else
+            {
+                await socket.ConnectAsync(endPoint, cancellationToken);
+            }
         }
         catch
         {
@@ -41,7 +60,7 @@ internal sealed class HttpConnection : IDisposable
             throw;
         }
 
-        return new HttpConnection(socket);
+        return new HttpConnection(socket, blocking);
     }
 
     /// <summary>Sends one request and reads its whole response.</summary>
@@ -52,7 +71,7 @@ internal sealed class HttpConnection : IDisposable
     {
         while (!request.IsEmpty)
         {
-            var sent = await _socket.SendAsync(request, SocketFlags.None, cancellationToken);
+            var sent = _blocking ? _socket.Send(request.Span) : await _socket.SendAsync(request, SocketFlags.None, cancellationToken);
             request = request[sent..];
         }
 
@@ -166,7 +185,7 @@ internal sealed class HttpConnection : IDisposable
 
     private async ValueTask<int> ReceiveAsync(Memory<byte> into, CancellationToken cancellationToken)
     {
-        var read = await _socket.ReceiveAsync(into, SocketFlags.None, cancellationToken);
+        var read = _blocking ? _socket.Receive(into.Span) : await _socket.ReceiveAsync(into, SocketFlags.None, cancellationToken);
         return read == 0 ? throw new IOException("The server closed the connection.") : read;
     }
 }

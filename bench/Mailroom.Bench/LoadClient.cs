@@ -7,19 +7,20 @@ namespace Mailroom.Bench;
 /// One load-generating connection: sends a request, checks the answer, and reconnects after the
 /// server closed or broke the connection, so one failure costs one counted error, not the run.
 /// </summary>
-internal sealed class LoadClient(IPEndPoint endPoint, HttpConnection connection) : IDisposable
+internal sealed class LoadClient(IPEndPoint endPoint, HttpConnection connection, bool blocking) : IDisposable
 {
     private HttpConnection? _connection = connection;
 
-    public static async Task<LoadClient> OpenAsync(IPEndPoint endPoint, CancellationToken cancellationToken) =>
-        new(endPoint, await HttpConnection.OpenAsync(endPoint, cancellationToken));
+    /// <summary>Opens the client; a blocking one (see <see cref="HttpConnection"/>) holds its caller's thread in every call.</summary>
+    public static async Task<LoadClient> OpenAsync(IPEndPoint endPoint, bool blocking, CancellationToken cancellationToken) =>
+        new(endPoint, await HttpConnection.OpenAsync(endPoint, blocking, cancellationToken), blocking);
 
     /// <summary>True when the call got the expected answer; otherwise the failure is in <paramref name="errors"/>.</summary>
     public async ValueTask<bool> CallAsync(byte[] request, ResponseCheck check, ErrorLog errors, CancellationToken cancellationToken)
     {
         try
         {
-            _connection ??= await HttpConnection.OpenAsync(endPoint, cancellationToken);
+            _connection ??= await HttpConnection.OpenAsync(endPoint, blocking, cancellationToken);
             var response = await _connection.SendAsync(request, cancellationToken);
             var ok = response.Status == 200 && check(response, _connection.Head);
             if (!ok)
