@@ -25,6 +25,9 @@ builder.Services.AddUi();
 builder.Services.AddSso(builder.Configuration);
 
 var app = builder.Build();
+app.UseServerActivity();
+// Explicit, so that it runs after UseServerActivity (it would otherwise be added first).
+app.UseRouting();
 app.UseShutdownGate();
 app.UseUi();
 app.UseAdmin();

@@ -1,8 +1,10 @@
 using System.Net;
+using Mailroom.Server.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Mailroom.IntegrationTests;
 
@@ -55,5 +57,20 @@ public sealed class ServerTests : IClassFixture<ServerFixture>
         await host.StopAsync(TestContext.Current.CancellationToken);
         host.Dispose();
         await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    // The password hardener holds back while requests flow; the open protocol's calls skip the
+    // middleware after routing, so the activity must be noted before it.
+    [Fact]
+    public async Task OpenProtocolCallsCountAsServerActivity()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var app = new MailroomApp(configureServices: services => services.AddSingleton<TimeProvider>(time));
+        var enterprise = await app.CreateEnterpriseAsync();
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(TimeSpan.FromMinutes(1), app.Get<ServerActivity>().SinceLastRequest);
+
+        await enterprise.PostAsync("/openapi/user/get", ("userid", "nobody@" + enterprise.Domain));
+        Assert.Equal(TimeSpan.Zero, app.Get<ServerActivity>().SinceLastRequest);
     }
 }

@@ -13,6 +13,7 @@ internal static class DirectoryExtensions
         services.AddOptions<PasswordOptions>().BindConfiguration(PasswordOptions.Section);
         services.AddOptions<AuthKeyOptions>().BindConfiguration(AuthKeyOptions.Section);
         services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<HardeningPace>();
         services.AddSingleton<PasswordHardener>();
         services.AddHostedService(sp => sp.GetRequiredService<PasswordHardener>());
         services.AddSingleton<MemberSyncService>();

@@ -5,11 +5,12 @@ namespace Mailroom.Server.Directory;
 
 /// <summary>
 /// Replaces quick password hashes by slow ones (see <see cref="PasswordHasher"/>) in the
-/// background, on one thread of the idle scheduling class, so that it uses idle CPU and never slows
-/// the answers to calls. Woken after every write that stored a password, and at start (a crash
-/// leaves the queue in the database).
+/// background, one at a time, on one thread of the idle scheduling class and at the pace of
+/// <see cref="HardeningPace"/>, so that it uses idle CPU and barely slows the answers to calls.
+/// Woken after every write that stored a password, and at start (a crash leaves the queue in the
+/// database).
 /// </summary>
-internal sealed partial class PasswordHardener(IDatabase database, PasswordHasher hasher, ILogger<PasswordHardener> logger) : BackgroundService
+internal sealed partial class PasswordHardener(IDatabase database, PasswordHasher hasher, HardeningPace pace, TimeProvider time, ILogger<PasswordHardener> logger) : BackgroundService
 {
     private const int BatchSize = 32;
 
@@ -51,7 +52,21 @@ internal sealed partial class PasswordHardener(IDatabase database, PasswordHashe
                     continue;
                 }
 
-                var hardened = await worker.RunAsync(() => pending.Select(p => (p.MemberId, Quick: p.PasswordHash, Slow: p.PasswordHash is null ? null : hasher.Harden(p.PasswordHash))).ToList(), stoppingToken);
+                var hardened = new List<(long MemberId, string? Quick, string? Slow)>(pending.Count);
+                foreach (var (memberId, quick) in pending)
+                {
+                    string? slow = null;
+                    if (quick is not null)
+                    {
+                        await pace.WaitTurnAsync(stoppingToken);
+                        var started = time.GetTimestamp();
+                        slow = await worker.RunAsync(() => hasher.Harden(quick), stoppingToken);
+                        pace.Worked(time.GetElapsedTime(started));
+                    }
+
+                    hardened.Add((memberId, quick, slow));
+                }
+
                 await database.WriteAsync(
                     async session =>
                     {

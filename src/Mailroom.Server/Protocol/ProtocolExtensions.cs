@@ -7,6 +7,7 @@ internal static class ProtocolExtensions
         var limits = builder.Configuration.GetSection(ProtocolLimits.Section);
         builder.Services.AddOptions<ProtocolLimits>().Bind(limits);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServerActivity>();
         builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -17,6 +18,20 @@ internal static class ProtocolExtensions
     }
 
     public static IApplicationBuilder UseShutdownGate(this IApplicationBuilder app) => app.UseMiddleware<ShutdownGate>();
+
+    /// <summary>
+    /// Notes every request in <see cref="ServerActivity"/>. It must come before routing, which
+    /// runs the open protocol's short-circuited endpoints itself.
+    /// </summary>
+    public static IApplicationBuilder UseServerActivity(this IApplicationBuilder app)
+    {
+        var activity = app.ApplicationServices.GetRequiredService<ServerActivity>();
+        return app.Use((context, next) =>
+        {
+            activity.RequestStarted();
+            return next(context);
+        });
+    }
 
     /// <summary>Unknown paths get the protocol's error body with HTTP 404 (PROTOCOL.md §3).</summary>
     public static IEndpointConventionBuilder MapUnknownPaths(this IEndpointRouteBuilder routes) =>
