@@ -68,22 +68,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
         }
         finally
         {
-            TryDelete(_runDir);
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            if (System.IO.Directory.Exists(directory))
-            {
-                System.IO.Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // Left for the temp cleaner; each run uses its own directory.
+            RunDirectory.TryDelete(_runDir);
         }
     }
 
@@ -288,7 +273,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
             {
                 var dir = Path.Combine(_runDir, $"slapd-{durability}");
                 var (adds, mods) = await SlapdReference.MeasureAsync(dir, durability == "Full", options.Members, cancellationToken);
-                TryDelete(dir);
+                RunDirectory.TryDelete(dir);
                 _slapd[durability] = new SlapdRates(adds, mods, null);
                 Console.WriteLine(T($"  {adds:N0} adds/s, {mods:N0} mods/s", $"  {adds:N0} 新增/秒，{mods:N0} 修改/秒"));
             }

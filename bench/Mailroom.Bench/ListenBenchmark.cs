@@ -60,17 +60,7 @@ internal sealed class ListenBenchmark(ListenBenchOptions options, string serverD
         }
         finally
         {
-            try
-            {
-                if (System.IO.Directory.Exists(_runDir))
-                {
-                    System.IO.Directory.Delete(_runDir, recursive: true);
-                }
-            }
-            catch (IOException)
-            {
-                // Left for the temp cleaner.
-            }
+            RunDirectory.TryDelete(_runDir);
         }
     }
 

@@ -81,7 +81,7 @@ internal sealed class MailBenchmark(BenchOptions options, string serverDll, Repo
         }
         finally
         {
-            TryDelete(_runDir);
+            RunDirectory.TryDelete(_runDir);
         }
     }
 
@@ -102,7 +102,7 @@ internal sealed class MailBenchmark(BenchOptions options, string serverDll, Repo
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        TryDelete(directory);
+        RunDirectory.TryDelete(directory);
         return new BatchResult(count, count, seconds, 0, []);
     }
 
@@ -204,21 +204,6 @@ internal sealed class MailBenchmark(BenchOptions options, string serverDll, Repo
 
         text.Append('x', Math.Max(0, bytes - text.Length - 2)).Append("\r\n");
         return Encoding.ASCII.GetBytes(text.Append(".\r\n").ToString());
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            if (System.IO.Directory.Exists(directory))
-            {
-                System.IO.Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // Left for the temp cleaner; each run uses its own directory.
-        }
     }
 
     private void PrintHeader()
