@@ -34,9 +34,11 @@ public sealed class PhoneWidthTests(BrowserFixture browser) : IClassFixture<Brow
         await page.GotoAsync("/admin/import");
         await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "m.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"address,name\n{enterprise.Address("x")},X\n") });
         await page.Locator("form[enctype] button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin/import/[0-9a-f]{32}$"));
+        // The job page polls and reloads itself once the check is done: wait for the URL only, then
+        // for the report, as long as the import tests do (CI runs the suites side by side).
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin/import/[0-9a-f]{32}$"), new() { WaitUntil = WaitUntilState.Commit });
         var importPage = new Uri(page.Url).AbsolutePath;
-        await Assertions.Expect(page.GetByRole(AriaRole.Table).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Table).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
 
         foreach (var path in new[]
         {
