@@ -291,7 +291,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     /// </summary>
     private (SyncTarget Adds, SyncTarget Mods) Targets((string Durability, double Adds, double Mods) reference, double adds, double mods)
     {
-        var slapd = _slapd.GetValueOrDefault(reference.Durability, new SlapdRates(0, 0, T("slapd reference not run", "未测 slapd 参照")));
+        var slapd = _slapd[reference.Durability];
         if (slapd.Problem is null)
         {
             return (SlapdTarget(slapd.Adds, adds, reference.Adds, T("adds/s", "新增/秒")), SlapdTarget(slapd.Mods, mods, reference.Mods, T("mods/s", "修改/秒")));

@@ -25,6 +25,16 @@ internal sealed class HardeningPace(ServerActivity activity, TimeProvider time)
         _since = time.GetTimestamp();
     }
 
+    /// <summary>Runs one hash when its turn comes, and counts its time toward the next turn.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> hash, CancellationToken cancellationToken)
+    {
+        await WaitTurnAsync(cancellationToken);
+        var started = time.GetTimestamp();
+        var result = await hash();
+        Worked(time.GetElapsedTime(started));
+        return result;
+    }
+
     /// <summary>Waits until the next hash may run.</summary>
     public async Task WaitTurnAsync(CancellationToken cancellationToken)
     {

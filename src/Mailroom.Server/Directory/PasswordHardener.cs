@@ -10,7 +10,7 @@ namespace Mailroom.Server.Directory;
 /// Woken after every write that stored a password, and at start (a crash leaves the queue in the
 /// database).
 /// </summary>
-internal sealed partial class PasswordHardener(IDatabase database, PasswordHasher hasher, HardeningPace pace, TimeProvider time, ILogger<PasswordHardener> logger) : BackgroundService
+internal sealed partial class PasswordHardener(IDatabase database, PasswordHasher hasher, HardeningPace pace, ILogger<PasswordHardener> logger) : BackgroundService
 {
     private const int BatchSize = 32;
 
@@ -55,15 +55,7 @@ internal sealed partial class PasswordHardener(IDatabase database, PasswordHashe
                 var hardened = new List<(long MemberId, string? Quick, string? Slow)>(pending.Count);
                 foreach (var (memberId, quick) in pending)
                 {
-                    string? slow = null;
-                    if (quick is not null)
-                    {
-                        await pace.WaitTurnAsync(stoppingToken);
-                        var started = time.GetTimestamp();
-                        slow = await worker.RunAsync(() => hasher.Harden(quick), stoppingToken);
-                        pace.Worked(time.GetElapsedTime(started));
-                    }
-
+                    var slow = quick is null ? null : await pace.RunAsync(() => worker.RunAsync(() => hasher.Harden(quick), stoppingToken), stoppingToken);
                     hardened.Add((memberId, quick, slow));
                 }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Mailroom.Server.Protocol;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
@@ -35,21 +36,10 @@ internal sealed partial class SmtpHost(
     private readonly CancellationTokenSource _abort = new();
     private readonly ConcurrentDictionary<Guid, bool> _sessions = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock _stopLock = new();
-    private Task? _stopped;
+    private readonly StopOnce _stop = new();
     private X509Certificate2? _certificate;
 
-    /// <summary>
-    /// Once, however often the host is stopped (a test host is stopped by its factory and by
-    /// Program's RunAsync at once, and disposed when the first of them returns).
-    /// </summary>
-    public override Task StopAsync(CancellationToken cancellationToken)
-    {
-        lock (_stopLock)
-        {
-            return _stopped ??= DrainAsync(cancellationToken);
-        }
-    }
+    public override Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(() => DrainAsync(cancellationToken));
 
     private async Task DrainAsync(CancellationToken cancellationToken)
     {

@@ -25,8 +25,7 @@ internal sealed partial class SpoolRecovery(MessageSpool spool, IDatabase databa
     /// <summary>How often the mark is stored while mail flows.</summary>
     public static readonly TimeSpan MarkInterval = TimeSpan.FromSeconds(1);
 
-    private readonly Lock _stopLock = new();
-    private Task? _stopped;
+    private readonly StopOnce _stop = new();
     private SpoolMark? _stored;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -62,14 +61,7 @@ internal sealed partial class SpoolRecovery(MessageSpool spool, IDatabase databa
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Once, however often the host is stopped (see <see cref="SmtpHost.StopAsync"/>).</summary>
-    public override Task StopAsync(CancellationToken cancellationToken)
-    {
-        lock (_stopLock)
-        {
-            return _stopped ??= StoreLastMarkAsync(cancellationToken);
-        }
-    }
+    public override Task StopAsync(CancellationToken cancellationToken) => _stop.RunAsync(() => StoreLastMarkAsync(cancellationToken));
 
     private async Task StoreLastMarkAsync(CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ internal static class FormDecoder
 
     /// <summary>Adds each pair to <paramref name="parameters"/>, as body or query parameters.</summary>
     /// <returns>False when a name or value is not valid UTF-8 after decoding.</returns>
-    public static bool TryDecode(ReadOnlySpan<byte> form, RequestParameters parameters, bool body)
+    public static bool TryDecode(ReadOnlySpan<byte> form, RequestParameters parameters, bool fromBody)
     {
         while (!form.IsEmpty)
         {
@@ -34,14 +34,7 @@ internal static class FormDecoder
                 return false;
             }
 
-            if (body)
-            {
-                parameters.AddBody(name, value);
-            }
-            else
-            {
-                parameters.AddQuery(name, value);
-            }
+            parameters.Add(name, value, fromBody);
         }
 
         return true;

@@ -20,7 +20,7 @@ internal static class RequestParameterReader
         var parameters = new RequestParameters();
         var query = request.QueryString.Value;
         if (!string.IsNullOrEmpty(query)
-            && !FormDecoder.TryDecode(Encoding.UTF8.GetBytes(query[1..]), parameters, body: false))
+            && !FormDecoder.TryDecode(Encoding.UTF8.GetBytes(query[1..]), parameters, fromBody: false))
         {
             return ProtocolErrors.NotUtf8;
         }
@@ -211,7 +211,7 @@ internal static class RequestParameterReader
             return ParseJson(content, parameters);
         }
 
-        return FormDecoder.TryDecode(content.TrimEnd(" \t\r\n"u8), parameters, body: true) ? null : ProtocolErrors.NotUtf8;
+        return FormDecoder.TryDecode(content.TrimEnd(" \t\r\n"u8), parameters, fromBody: true) ? null : ProtocolErrors.NotUtf8;
     }
 
     // A flat object: string, number, bool or null values, or arrays of those (§2.1).

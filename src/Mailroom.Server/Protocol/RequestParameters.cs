@@ -85,7 +85,7 @@ internal sealed class RequestParameters
         }
     }
 
-    private void Add(string name, string value, bool fromBody)
+    public void Add(string name, string value, bool fromBody)
     {
         name = NormalizeName(name);
         if (name.Length == 0)

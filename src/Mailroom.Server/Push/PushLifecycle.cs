@@ -1,5 +1,6 @@
 using Mailroom.Server.Auth;
 using Mailroom.Server.Directory;
+using Mailroom.Server.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Mailroom.Server.Push;
@@ -20,9 +21,8 @@ internal sealed partial class PushLifecycle(
     TimeProvider time,
     ILogger<PushLifecycle> logger) : BackgroundService, IHostedLifecycleService
 {
-    private readonly Lock _stopLock = new();
+    private readonly StopOnce _stopped = new();
     private CancellationTokenRegistration _stopping;
-    private Task? _stopped;
 
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -41,18 +41,8 @@ internal sealed partial class PushLifecycle(
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// After the web server has stopped: no listen can take or put back an event any more. Once,
-    /// however often the host is stopped (a test host is stopped by its factory and by
-    /// Program's RunAsync at once, and disposed when the first of them returns).
-    /// </summary>
-    public Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        lock (_stopLock)
-        {
-            return _stopped ??= KeepQueuesAsync(cancellationToken);
-        }
-    }
+    /// <summary>After the web server has stopped: no listen can take or put back an event any more.</summary>
+    public Task StoppedAsync(CancellationToken cancellationToken) => _stopped.RunAsync(() => KeepQueuesAsync(cancellationToken));
 
     private async Task KeepQueuesAsync(CancellationToken cancellationToken)
     {
