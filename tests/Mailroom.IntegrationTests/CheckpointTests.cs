@@ -11,7 +11,7 @@ public sealed class CheckpointTests
         var database = Path.Combine(app.DataDir, "mailroom.db");
         var before = new FileInfo(database).Length;
 
-        // Enough commits to pass the checkpointer's threshold several times over.
+        // Enough calls to pass the checkpointer's threshold several times over.
         for (var i = 0; i < 3 * 128; i++)
         {
             await enterprise.AddMemberAsync($"m{i}");

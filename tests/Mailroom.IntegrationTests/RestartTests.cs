@@ -105,6 +105,67 @@ public sealed class RestartTests : IDisposable
     }
 
     [Fact]
+    public async Task WritesAnsweredBeforeTheirCommitSurviveAKilledServer()
+    {
+        var (domain, admin, secret) = await ServerExecutable.CreateEnterpriseAsync(_dataDir, "journal");
+        var aliases = Enumerable.Range(0, 12).Select(i => $"j{i}@{domain}").ToList();
+
+        // Nothing commits on its own while the test runs: no commit delay, no polling reader.
+        await using (var server = await StartServerAsync("Normal", "--Mailroom:CommitDelayMilliseconds=600000", "--Mailroom:Auth:ClientRefreshMilliseconds=600000", "--Mailroom:Passwords:Iterations=1000"))
+        {
+            using var client = new HttpClient { BaseAddress = server.Address };
+            var token = await Calls.IssueTokenAsync(client, admin, secret);
+            foreach (var alias in aliases)
+            {
+                (await PostAsync(client, token, "/openapi/user/sync", ("Action", "2"), ("Alias", alias), ("Name", "成员"), ("Password", "0123456789abcdef0123456789abcdef"))).AssertEmptySuccess();
+            }
+
+            // The hardener reads (and so commits) until every new password has its slow hash.
+            await Eventually.HoldsAsync(
+                async () => (await DataDirDatabase.QueryAsync(_dataDir, "SELECT COUNT(*) || '/' || (SELECT COUNT(*) FROM password_hardening) FROM members")).Single() == $"{aliases.Count}/0",
+                "the members are added and their passwords hardened");
+
+            // These are answered, journaled and left uncommitted when the server is killed.
+            foreach (var alias in aliases.Skip(6).Reverse())
+            {
+                (await PostAsync(client, token, "/openapi/user/sync", ("Action", "3"), ("Alias", alias), ("Name", "改名 " + alias))).AssertEmptySuccess();
+            }
+
+            (await PostAsync(client, token, "/openapi/party/sync", ("Action", "2"), ("DstPath", "日志/之后"))).AssertEmptySuccess();
+            (await PostAsync(client, token, "/openapi/user/sync", ("Action", "3"), ("Alias", $"nobody@{domain}"), ("Name", "x"))).AssertError("1301", "user_not_found");
+            await server.KillAsync();
+        }
+
+        Assert.DoesNotContain(
+            await DataDirDatabase.QueryAsync(_dataDir, "SELECT name FROM members"),
+            name => name.StartsWith("改名", StringComparison.Ordinal));
+        Assert.True(new FileInfo(Path.Combine(_dataDir, "mailroom.db-calls")).Length > 0, "the answered calls are in the call journal");
+
+        // The next writer, here an operator command, replays the journal before anything else.
+        var log = await ServerExecutable.RunCommandAsync(["operations", "list", "--admin", admin, "--limit", "1000", $"--Mailroom:DataDir={_dataDir}"]);
+        Assert.True(log.ExitCode == 0, log.ToString());
+        Assert.Equal(aliases.Count + 6, Regex.Count(log.Output, @" user/sync +0 "));
+        Assert.Matches($@" user/sync +1301 user_not_found +\{{""Action"":""3"",""Alias"":""nobody@{Regex.Escape(domain)}""", log.Output);
+        Assert.Matches(@" party/sync +0 +\{""Action"":""2"",""DstPath"":""日志/之后""\}", log.Output);
+
+        await using (var restarted = await StartServerAsync("Normal"))
+        {
+            using var client = new HttpClient { BaseAddress = restarted.Address };
+            var token = await Calls.IssueTokenAsync(client, admin, secret);
+            var renamed = await PostAsync(client, token, "/openapi/user/get", ("Alias", aliases[^1]));
+            Assert.Equal("改名 " + aliases[^1], renamed.Json.GetProperty("Name").GetString());
+            var children = await PostAsync(client, token, "/openapi/party/list", ("PartyPath", "日志"));
+            Assert.Equal("之后", children.Json.GetProperty("List")[0].GetProperty("Value").GetString());
+
+            // Versions went on in order: the renamed members are listed last, in the order of their change.
+            var list = await PostAsync(client, token, "/openapi/user/list", ("Ver", "0"));
+            Assert.Equal(
+                [.. aliases.Take(6), .. aliases.Skip(6).Reverse()],
+                list.Json.GetProperty("List").EnumerateArray().Select(e => e.GetProperty("Alias").GetString()));
+        }
+    }
+
+    [Fact]
     public async Task ADatabaseWithTheOldMemberIndexIsUpgradedAtStart()
     {
         TestEnterprise enterprise;
@@ -142,10 +203,20 @@ public sealed class RestartTests : IDisposable
         }
     }
 
-    private Task<ServerProcess> StartServerAsync()
+    private Task<ServerProcess> StartServerAsync(string durability = "Full", params string[] settings)
     {
         var address = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
-        return ServerProcess.StartAsync(address, ["--urls", address.ToString(), $"--Mailroom:DataDir={_dataDir}", "--Mailroom:Demo:Enabled=false", "--Mailroom:Durability=Full"]);
+        return ServerProcess.StartAsync(address, ["--urls", address.ToString(), $"--Mailroom:DataDir={_dataDir}", "--Mailroom:Demo:Enabled=false", $"--Mailroom:Durability={durability}", .. settings]);
+    }
+
+    private static Task<ApiResponse> PostAsync(HttpClient client, string token, string path, params (string Name, string Value)[] parameters)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new FormUrlEncodedContent(parameters.Select(p => KeyValuePair.Create(p.Name, p.Value))),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return ApiResponse.SendAsync(client, request);
     }
 
     private static async Task<long> VersionAsync(MailroomApp app, long enterpriseId) =>

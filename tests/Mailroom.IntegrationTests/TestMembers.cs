@@ -71,8 +71,11 @@ public static class TestMembers
             session => EnterpriseStore.VersionAsync(session, enterprise.Id),
             TestContext.Current.CancellationToken);
 
+    // A connection of its own to the app's database file, seeing every write the app has answered:
+    // under Normal durability the app commits them once anything reads (Storage/SqliteDatabase.cs).
     private static async Task<SqliteConnection> OpenAsync(MailroomApp app)
     {
+        await app.Get<IDatabase>().ReadAsync(_ => Task.FromResult(0), TestContext.Current.CancellationToken);
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(app.DataDir, "mailroom.db"),

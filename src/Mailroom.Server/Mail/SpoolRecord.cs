@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using Mailroom.Server.Storage;
 
 namespace Mailroom.Server.Mail;
 

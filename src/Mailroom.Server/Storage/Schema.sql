@@ -269,3 +269,10 @@ CREATE TABLE IF NOT EXISTS spool_marks (
     file        TEXT    NOT NULL,
     file_offset BIGINT  NOT NULL
 );
+
+-- The last record of the call journal (Storage/CallJournal.cs) that the committed state includes:
+-- a write transaction replays the records after it, left by a writer that died before committing.
+CREATE TABLE IF NOT EXISTS journal_mark (
+    id       INTEGER PRIMARY KEY,
+    sequence BIGINT  NOT NULL
+);

@@ -14,8 +14,8 @@ namespace Mailroom.Server.Storage;
 /// </remarks>
 internal sealed partial class SqliteCheckpointer : IDisposable
 {
-    /// <summary>Commits between checkpoints: about SQLite's default of 1,000 log pages for our writes.</summary>
-    public const int CommitsPerCheckpoint = 128;
+    /// <summary>Committed calls between checkpoints: about SQLite's default of 1,000 log pages for our writes.</summary>
+    public const int CallsPerCheckpoint = 128;
 
     /// <summary>≈ 80 MiB of 4 KiB pages.</summary>
     public const long HardLimitFrames = 20_000;
@@ -25,7 +25,7 @@ internal sealed partial class SqliteCheckpointer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Thread _thread;
     private readonly ILogger _logger;
-    private int _commitsSinceSignal;
+    private int _callsSinceSignal;
 
     public SqliteCheckpointer(SqliteConnection connection, ILogger logger)
     {
@@ -35,15 +35,15 @@ internal sealed partial class SqliteCheckpointer : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Called by the writer after each commit; cheap, never blocks.</summary>
-    public void Committed()
+    /// <summary>Called by the writer after each commit, with the number of calls it held; cheap, never blocks.</summary>
+    public void Committed(int calls)
     {
-        if (Interlocked.Increment(ref _commitsSinceSignal) < CommitsPerCheckpoint)
+        if (Interlocked.Add(ref _callsSinceSignal, calls) < CallsPerCheckpoint)
         {
             return;
         }
 
-        Volatile.Write(ref _commitsSinceSignal, 0);
+        Volatile.Write(ref _callsSinceSignal, 0);
         if (_due.CurrentCount == 0)
         {
             try

@@ -8,7 +8,8 @@ namespace Mailroom.Server.Storage;
 /// <summary>
 /// SQLite in WAL mode. SQLite has one writer at a time, so writes share one writer connection:
 /// the first caller to find it free becomes the leader and runs every queued call in one
-/// transaction, each call in its own savepoint (a call alone needs none), on its own thread.
+/// transaction, each call in its own savepoint (a call alone in its transaction needs none), on
+/// its own thread.
 /// Concurrent calls thus share one commit (one fsync) while a refused call still changes nothing,
 /// and an uncontended call runs without a thread hop. Reads use a pool of connections, each read in its own snapshot.
 /// Transactions use plain BEGIN/COMMIT statements, prepared once per connection; the log is
@@ -19,10 +20,22 @@ namespace Mailroom.Server.Storage;
 /// that commit survives a crash of the process, and the log is a sequence, so the next fsynced
 /// commit (or checkpoint) makes it durable together with itself.
 /// </para>
+/// <para>
+/// Under <see cref="Durability.Normal"/> a write is answered before its commit: the statements of
+/// each batch are appended to the <see cref="CallJournal"/> (one write to the OS, which a crash of
+/// the process does not undo), the transaction stays open for later batches, and one commit takes
+/// them all: when a read needs them (every read first commits what was answered before it), after
+/// <see cref="StorageOptions.CommitDelayMilliseconds"/>, or past <see cref="MaxDeferredCalls"/>.
+/// Whoever writes next after a crash replays the journal first. A call's after-commit actions run
+/// once it is journaled.
+/// </para>
 /// </summary>
 internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 {
     private const int MaxBatch = 256;
+
+    /// <summary>Calls answered but not committed past which the next batch commits (bounds the journal).</summary>
+    private const int MaxDeferredCalls = 1024;
 
     private readonly ConcurrentQueue<WriteItem> _writes = new();
     private readonly ConcurrentBag<PooledConnection> _readers = [];
@@ -30,8 +43,25 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     private readonly ILogger<SqliteDatabase> _logger;
     private readonly PooledConnection _writer;
     private readonly SqliteCheckpointer _checkpointer;
+    private readonly CallJournal _journal;
+    private readonly Timer? _commitTimer;
+    private readonly TimeSpan _commitDelay;
     private int _leading;
     private bool _disposed;
+
+    // The writer's transaction holds answered calls (set before their answers are released), or
+    // the journal has not been looked at yet: a read must first have them committed.
+    private int _uncommitted = 1;
+
+    // Only the leader touches these: the writer's transaction is open, how many answered calls it
+    // holds, and the sequence number of the last journal record.
+    private bool _open;
+    private int _deferredCalls;
+    private long _sequence;
+
+    // The journal holds nothing the database lacks: until then even a lone commit request opens a
+    // transaction (which replays it).
+    private bool _recovered;
 
     // The writer connection's synchronous setting now: relaxed for a batch of journaled calls only.
     private bool _writerRelaxed;
@@ -53,14 +83,27 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         schema.CommandText = SchemaScript.Text;
         schema.ExecuteNonQuery();
         _checkpointer = new SqliteCheckpointer(OpenConnection(), logger);
+        _journal = new CallJournal(storage.DatabasePath);
+        _commitDelay = TimeSpan.FromMilliseconds(Math.Max(0, storage.CommitDelayMilliseconds));
+        if (storage.Durability == Durability.Normal)
+        {
+            _commitTimer = new Timer(_ => _ = CommitLoggingFailureAsync(), null, Timeout.Infinite, Timeout.Infinite);
+        }
     }
 
     private string Synchronous { get; }
+
+    private bool Deferring => _commitTimer is not null;
 
     public async Task<T> ReadAsync<T>(Func<StoreSession, Task<T>> read, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Volatile.Read(ref _uncommitted) != 0)
+        {
+            await CommitAsync();
+        }
+
         if (!_readers.TryTake(out var connection))
         {
             connection = Open();
@@ -118,7 +161,12 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
 
         _disposed = true;
-        await LeadWhileWorkIsQueuedAsync();
+        if (_commitTimer is not null)
+        {
+            await _commitTimer.DisposeAsync();
+        }
+
+        await CommitLoggingFailureAsync();
         // Taking the writer for good: a call that slipped past the disposed check fails with it.
         while (Interlocked.CompareExchange(ref _leading, 1, 0) != 0)
         {
@@ -131,10 +179,32 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
 
         _checkpointer.Dispose();
+        _journal.Dispose();
         await _writer.DisposeAsync();
         while (_readers.TryTake(out var reader))
         {
             await reader.DisposeAsync();
+        }
+    }
+
+    // Has every answered call committed (and a journal left by a crash replayed) before it returns.
+    private async Task CommitAsync()
+    {
+        var commit = new CommitItem();
+        _writes.Enqueue(commit);
+        await LeadWhileWorkIsQueuedAsync();
+        await commit.Completion;
+    }
+
+    private async Task CommitLoggingFailureAsync()
+    {
+        try
+        {
+            await CommitAsync();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
+        {
+            LogDeferredCommitFailed(_logger, e);
         }
     }
 
@@ -180,59 +250,163 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 
     private async Task RunBatchAsync(List<WriteItem> batch)
     {
-        IReadOnlyList<Action> afterCommit;
-        var session = new StoreSession(_writer);
-        try
+        if (!_open && _recovered && batch.TrueForAll(item => item is CommitItem))
         {
-            var relaxed = batch.TrueForAll(item => item.Journaled);
-            if (relaxed != _writerRelaxed)
-            {
-                // Outside any transaction, where SQLite applies it to the next commit.
-                await session.ExecuteAsync(relaxed ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=" + Synchronous);
-                _writerRelaxed = relaxed;
-            }
-
-            await session.ExecuteAsync("BEGIN IMMEDIATE");
-            try
-            {
-                foreach (var item in batch)
-                {
-                    await RunOneAsync(session, item, alone: batch.Count == 1);
-                }
-
-                await session.ExecuteAsync("COMMIT");
-            }
-            catch
-            {
-                await RollBackQuietlyAsync(session);
-                throw;
-            }
-
-            afterCommit = session.TakeAfterCommit();
-            _checkpointer.Committed();
-        }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
-        {
-            // The batch could not commit: nothing of it happened, so every call is refused.
-            LogCommitFailed(_logger, e, batch.Count);
-            foreach (var item in batch)
-            {
-                item.Fail(e);
-            }
-
+            // Committed already (by the timer, or a read before this one).
+            batch.ForEach(item => item.Complete());
             return;
         }
 
-        foreach (var action in afterCommit)
+        var session = new StoreSession(_writer);
+        var deferring = Deferring;
+
+        // Once the batch's record is in the journal its calls stand, committed now or replayed later.
+        var journaled = false;
+        Exception? commitFailure = null;
+        try
+        {
+            try
+            {
+                if (!_open)
+                {
+                    await BeginAsync(session, relaxed: batch.TrueForAll(item => item.Journaled));
+                }
+
+                session.Recording = deferring ? [] : null;
+                var undo = deferring || batch.Count > 1 ? Undo.Savepoint : Undo.Transaction;
+                foreach (var item in batch)
+                {
+                    await RunOneAsync(session, item, undo);
+                }
+
+                if (deferring)
+                {
+                    if (session.Recording!.Count > 0)
+                    {
+                        _journal.Append(_sequence + 1, session.Recording);
+                        _sequence++;
+                    }
+
+                    journaled = true;
+                    _deferredCalls += batch.Count;
+                    _open = true;
+                    Volatile.Write(ref _uncommitted, 1);
+                }
+
+                if (!deferring || _deferredCalls >= MaxDeferredCalls || _disposed || batch.Exists(item => item is CommitItem))
+                {
+                    await CommitOpenTransactionAsync(session, deferring ? _deferredCalls : batch.Count);
+                }
+                else if (_deferredCalls == batch.Count)
+                {
+                    // The first answered calls of this transaction: someone commits them soon.
+                    _commitTimer!.Change(_commitDelay, Timeout.InfiniteTimeSpan);
+                }
+            }
+            catch
+            {
+                // Calls answered earlier in this transaction are in the journal: the next transaction,
+                // even one opened only to commit for a read, replays them.
+                await RollBackQuietlyAsync(session);
+                _open = false;
+                _recovered = false;
+                throw;
+            }
+        }
+        catch (Exception e)
+        {
+            // Whatever went wrong, every caller in the batch gets an outcome: none waits forever.
+            LogCommitFailed(_logger, e, batch.Count);
+            if (!journaled)
+            {
+                // Nothing of the batch happened, so every call is refused.
+                foreach (var item in batch)
+                {
+                    item.Fail(e);
+                }
+
+                return;
+            }
+
+            commitFailure = e;
+        }
+        finally
+        {
+            session.Recording = null;
+        }
+
+        foreach (var action in session.TakeAfterCommit())
         {
             action();
         }
 
         foreach (var item in batch)
         {
-            item.Complete();
+            if (commitFailure is not null && item is CommitItem)
+            {
+                item.Fail(commitFailure);
+            }
+            else
+            {
+                item.Complete();
+            }
         }
     }
+
+    // Opens the writer's transaction. Whatever the journal holds past the database's mark was
+    // answered by a writer that died before committing it: it is replayed first, in order.
+    private async Task BeginAsync(StoreSession session, bool relaxed)
+    {
+        if (relaxed != _writerRelaxed)
+        {
+            // Outside any transaction, where SQLite applies it to the next commit.
+            await session.ExecuteAsync(relaxed ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=" + Synchronous);
+            _writerRelaxed = relaxed;
+        }
+
+        await session.ExecuteAsync("BEGIN IMMEDIATE");
+        _open = true;
+        _deferredCalls = 0;
+        var mark = await session.ScalarAsync<long?>("SELECT sequence FROM journal_mark WHERE id = 1") ?? 0;
+        _sequence = mark;
+        var pending = _journal.Read(mark);
+        _recovered = true;
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var record in pending)
+        {
+            foreach (var statement in record.Statements)
+            {
+                await session.ExecuteAsync(statement.Sql, statement.Arguments);
+            }
+        }
+
+        _sequence = pending[^1].Sequence;
+        await WriteMarkAsync(session);
+        LogReplayed(_logger, pending.Count, _journal.Path);
+    }
+
+    private async Task CommitOpenTransactionAsync(StoreSession session, int calls)
+    {
+        if (Deferring)
+        {
+            await WriteMarkAsync(session);
+        }
+
+        await session.ExecuteAsync("COMMIT");
+        _open = false;
+        _deferredCalls = 0;
+        Volatile.Write(ref _uncommitted, 0);
+        _checkpointer.Committed(calls);
+    }
+
+    private Task<int> WriteMarkAsync(StoreSession session) =>
+        session.ExecuteAsync(
+            "INSERT INTO journal_mark (id, sequence) VALUES (1, @s) ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence",
+            ("@s", _sequence));
 
     private static async Task RollBackQuietlyAsync(StoreSession session)
     {
@@ -246,12 +420,14 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
-    // Each call runs in its own savepoint, except a call alone in its transaction (two statements
-    // fewer on the common path), whose undo is the whole transaction's.
-    private static async Task RunOneAsync(StoreSession session, WriteItem item, bool alone)
+    // Each call runs in its own savepoint, except a call alone in a transaction that holds nothing
+    // else (two statements fewer on the common path of Full durability), whose undo is the whole
+    // transaction's.
+    private async Task RunOneAsync(StoreSession session, WriteItem item, Undo undo)
     {
         var keep = session.AfterCommitCount;
-        if (!alone)
+        var recorded = session.Recording?.Count ?? 0;
+        if (undo == Undo.Savepoint)
         {
             await session.ExecuteAsync("SAVEPOINT call");
         }
@@ -264,16 +440,16 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A fault in one call undoes that call only; the others in the batch go on.
-            await UndoAsync(session, keep, alone);
+            await UndoAsync(session, keep, recorded, undo);
             item.Fault(e);
             return;
         }
 
         if (error is not null)
         {
-            await UndoAsync(session, keep, alone);
+            await UndoAsync(session, keep, recorded, undo);
         }
-        else if (!alone)
+        else if (undo == Undo.Savepoint)
         {
             await session.ExecuteAsync("RELEASE call");
         }
@@ -285,12 +461,13 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     }
 
     // Alone, the call's undo rolls the transaction back and opens a fresh one for its log line.
-    private static async Task UndoAsync(StoreSession session, int keep, bool alone)
+    private async Task UndoAsync(StoreSession session, int keep, int recorded, Undo undo)
     {
-        if (alone)
+        if (undo == Undo.Transaction)
         {
             await session.ExecuteAsync("ROLLBACK");
-            await session.ExecuteAsync("BEGIN IMMEDIATE");
+            _open = false;
+            await BeginAsync(session, _writerRelaxed);
         }
         else
         {
@@ -299,10 +476,23 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
 
         session.DiscardAfterCommit(keep);
+        session.Recording?.RemoveRange(recorded, session.Recording.Count - recorded);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "A write transaction of {Calls} calls failed to commit")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int calls);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Answered calls could not be committed; the next write replays them from the call journal")]
+    private static partial void LogDeferredCommitFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Replayed {Records} call-journal records left uncommitted by a stopped writer ({Journal})")]
+    private static partial void LogReplayed(ILogger logger, int records, string journal);
+
+    private enum Undo
+    {
+        Transaction,
+        Savepoint,
+    }
 
     private abstract class WriteItem(bool journaled)
     {
@@ -349,6 +539,24 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
 
         public override void Fault(Exception exception) => _fault = exception;
+
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
+
+    // Asks the leader to commit the writer's open transaction; changes nothing itself.
+    private sealed class CommitItem() : WriteItem(journaled: false)
+    {
+        private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Completion => _completion.Task;
+
+        public override Task<ProtocolError?> RunAsync(StoreSession session) => Task.FromResult<ProtocolError?>(null);
+
+        public override OperationRecord? Operation(ProtocolError? error) => null;
+
+        public override void Complete() => _completion.TrySetResult();
+
+        public override void Fault(Exception exception) => _completion.TrySetException(exception);
 
         public override void Fail(Exception exception) => _completion.TrySetException(exception);
     }

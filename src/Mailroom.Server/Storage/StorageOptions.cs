@@ -15,6 +15,13 @@ internal sealed class StorageOptions
     /// </summary>
     public Durability Durability { get; set; } = Durability.Full;
 
+    /// <summary>
+    /// Under <see cref="Durability.Normal"/>, how long answered writes may wait for their SQLite
+    /// commit when no read asks for them sooner (they are in the call journal meanwhile). Other
+    /// processes on the same database file see them after at most this long.
+    /// </summary>
+    public int CommitDelayMilliseconds { get; set; } = 10;
+
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), "mailroom.db");
 }
 

@@ -28,18 +28,39 @@ internal sealed class StoreSession
         return actions;
     }
 
+    /// <summary>
+    /// While set (a write of <see cref="SqliteDatabase"/> that answers before its commit), every
+    /// statement that changes the database is added here once it has run, for the call journal.
+    /// </summary>
+    internal List<RecordedStatement>? Recording { get; set; }
+
     public Task<int> ExecuteAsync(string sql, params ReadOnlySpan<(string Name, object? Value)> args) =>
-        Prepare(sql, args).ExecuteNonQueryAsync();
+        RecordedAsync(Prepare(sql, args).ExecuteNonQueryAsync(), Capture(sql, args));
 
     public Task<T?> ScalarAsync<T>(string sql, params ReadOnlySpan<(string Name, object? Value)> args) =>
-        ScalarAsync<T>(Prepare(sql, args));
+        RecordedAsync(ScalarAsync<T>(Prepare(sql, args)), Capture(sql, args));
 
     public Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> args) =>
-        QueryAsync(Prepare(sql, args), map);
+        RecordedAsync(QueryAsync(Prepare(sql, args), map), Capture(sql, args));
 
     public Task<T?> QuerySingleAsync<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> args)
         where T : class =>
-        QuerySingleAsync(Prepare(sql, args), map);
+        RecordedAsync(QuerySingleAsync(Prepare(sql, args), map), Capture(sql, args));
+
+    private RecordedStatement? Capture(string sql, ReadOnlySpan<(string Name, object? Value)> args) =>
+        Recording is null || !SqlStatements.Changes(sql) ? null : new RecordedStatement(sql, args.ToArray());
+
+    private Task<T> RecordedAsync<T>(Task<T> execution, RecordedStatement? statement)
+    {
+        return statement is null ? execution : RecordWhenDoneAsync();
+
+        async Task<T> RecordWhenDoneAsync()
+        {
+            var result = await execution;
+            Recording?.Add(statement);
+            return result;
+        }
+    }
 
     private static async Task<T?> ScalarAsync<T>(DbCommand command)
     {

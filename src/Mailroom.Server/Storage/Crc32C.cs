@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace Mailroom.Server.Mail;
+namespace Mailroom.Server.Storage;
 
 /// <summary>CRC-32C (Castagnoli), with the processor's instruction where it has one.</summary>
 internal static class Crc32C
