@@ -23,7 +23,6 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
 
     private readonly string _runDir = Path.Combine(options.DataRoot, $"mailroom-bench-{Environment.ProcessId}-{MailroomApi.NewSecret()[..6]}");
     private readonly string _secret = MailroomApi.NewSecret();
-    private readonly Dictionary<string, SlapdRates> _slapd = new(StringComparer.Ordinal);
     private TimeSpan Warmup => TimeSpan.FromSeconds(options.Warmup);
     private TimeSpan Duration => TimeSpan.FromSeconds(options.Seconds);
 
@@ -37,7 +36,11 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
 
             if (options.Parts.Contains("sync"))
             {
-                await MeasureSlapdAsync(cancellationToken);
+                foreach (var (durability, _, _) in SyncTargets)
+                {
+                    await RunSyncRoundsAsync(bare, durability, cancellationToken);
+                }
+
                 await using var full = await StartMailroomAsync("mailroom-full", "Full", cancellationToken);
                 var session = await ConnectAsync(full, cancellationToken);
                 await RunSyncAsync(bare, session, "Full", cancellationToken);
@@ -185,43 +188,98 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
         return session;
     }
 
-    /// <summary>ADD then MOD of the members, one connection and then several; returns the members added.</summary>
+    /// <summary>ADD then MOD of the members over several connections, with no target; returns the members added.</summary>
     private async Task<List<string>> RunSyncAsync(ServerProcess bare, MailroomSession session, string durability, CancellationToken cancellationToken)
     {
-        var target = SyncTargets.Single(t => t.Durability == durability);
-        foreach (var connections in new[] { 1, options.SyncConnections })
+        var connections = options.SyncConnections;
+        if (await MeasureSyncAsync(bare, session, durability, connections, cancellationToken) is { } run)
         {
-            var label = $"user/sync {durability}, {Connections(connections)}";
-            if (session.UserSync is { } missing)
-            {
-                report.NotRun(label, missing);
-                continue;
-            }
-
-            Console.WriteLine(T($"{label}: ADD then MOD of {options.Members:N0} members…", $"{label}：新增后修改 {options.Members:N0} 个成员…"));
-            var prefix = connections == 1 ? "s" : "c";
-            var members = Enumerable.Range(0, options.Members).Select(i => MailroomApi.Address(prefix, i)).ToList();
-            var adds = members.Select((m, i) => MailroomApi.UserAdd(session.Token, m, i, session.Department(i))).ToList();
-            var mods = members.Select((m, i) => MailroomApi.UserMod(session.Token, m, i)).ToList();
-
-            var warmupFailures = await WarmUpSyncAsync(bare, session, connections, cancellationToken);
-            if (warmupFailures.Count > 0)
-            {
-                report.NotRun(label, T($"the warm-up calls failed: {string.Join("; ", warmupFailures)}", $"预热调用失败：{string.Join("; ", warmupFailures)}"));
-                continue;
-            }
-
-            var bareAdds = await BatchAsync(bare.EndPoint, adds, connections, MailroomApi.AnyJson, null, cancellationToken);
-            var added = await BatchAsync(session.Server.EndPoint, adds, connections, MailroomApi.EmptyBody, "ADD", cancellationToken);
-            var bareMods = await BatchAsync(bare.EndPoint, mods, connections, MailroomApi.AnyJson, null, cancellationToken);
-            var modified = await BatchAsync(session.Server.EndPoint, mods, connections, MailroomApi.EmptyBody, "MOD", cancellationToken);
-            var slapd = connections == 1 ? Targets(target, added.PerSecond, modified.PerSecond) : default;
-            report.Rate($"user/sync ADD, {durability}, {Connections(connections)}", T("adds/s", "新增/秒"), added, bareAdds, slapd.Adds.Minimum, Report.Join(session.DepartmentProblem, slapd.Adds.Note));
-            report.Rate($"user/sync MOD, {durability}, {Connections(connections)}", T("mods/s", "修改/秒"), modified, bareMods, slapd.Mods.Minimum, slapd.Mods.Note);
-            session.Members.AddRange(members);
+            report.Rate($"user/sync ADD, {durability}, {Connections(connections)}", T("adds/s", "新增/秒"), run.Added, run.BareAdds, null, session.DepartmentProblem);
+            report.Rate($"user/sync MOD, {durability}, {Connections(connections)}", T("mods/s", "修改/秒"), run.Modified, run.BareMods, null, null);
         }
 
         return session.Members;
+    }
+
+    /// <summary>
+    /// The rows with slapd's target, one connection: in each round slapd, then a fresh Mailroom
+    /// server, back to back, so that the shared machine's drift weighs on both alike. Each row
+    /// shows the round with its median Mailroom ÷ slapd and lists every round's ratio.
+    /// </summary>
+    private async Task RunSyncRoundsAsync(ServerProcess bare, string durability, CancellationToken cancellationToken)
+    {
+        var target = SyncTargets.Single(t => t.Durability == durability);
+        var rounds = new List<(SyncRun Run, SlapdRates Slapd, string? DepartmentProblem)>();
+        for (var round = 1; round <= options.SyncRounds; round++)
+        {
+            Console.WriteLine();
+            Console.WriteLine(T($"user/sync {durability}, 1 connection, round {round} of {options.SyncRounds}", $"user/sync {durability}，1 个连接，第 {round} 轮（共 {options.SyncRounds} 轮）"));
+            var slapd = await MeasureSlapdAsync(durability, round, cancellationToken);
+            await using var server = await StartMailroomAsync($"mailroom-{durability.ToLowerInvariant()}-{round}", durability, cancellationToken);
+            var session = await ConnectAsync(server, cancellationToken);
+            if (await MeasureSyncAsync(bare, session, durability, 1, cancellationToken) is not { } run)
+            {
+                return;
+            }
+
+            rounds.Add((run, slapd, session.DepartmentProblem));
+        }
+
+        foreach (var adds in new[] { true, false })
+        {
+            var ratios = rounds.Select(r => Mailroom(r.Run, adds) / SlapdOrReference(r.Slapd, target, adds)).ToList();
+            var median = Enumerable.Range(0, rounds.Count).OrderBy(i => ratios[i]).ElementAt(rounds.Count / 2);
+            var (run, slapd, departmentProblem) = rounds[median];
+            var (addTarget, modTarget) = Targets(target, slapd, run.Added.PerSecond, run.Modified.PerSecond);
+            var chosen = adds ? addTarget : modTarget;
+            var perRound = string.Join(" / ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
+            var note = Report.Join(
+                adds ? departmentProblem : null,
+                Report.Join(chosen.Note, T($"the median of {rounds.Count} rounds (slapd, then a fresh Mailroom): Mailroom/slapd per round {perRound}", $"{rounds.Count} 轮（先 slapd，再新的 Mailroom）的中位数：各轮 Mailroom/slapd {perRound}")));
+            report.Rate(
+                adds ? $"user/sync ADD, {durability}, {Connections(1)}" : $"user/sync MOD, {durability}, {Connections(1)}",
+                adds ? T("adds/s", "新增/秒") : T("mods/s", "修改/秒"),
+                adds ? run.Added : run.Modified,
+                adds ? run.BareAdds : run.BareMods,
+                chosen.Minimum,
+                note);
+        }
+
+        static double Mailroom(SyncRun run, bool adds) => adds ? run.Added.PerSecond : run.Modified.PerSecond;
+
+        static double SlapdOrReference(SlapdRates slapd, (string Durability, double Adds, double Mods) reference, bool adds) =>
+            slapd.Problem is null ? (adds ? slapd.Adds : slapd.Mods) : (adds ? reference.Adds : reference.Mods);
+    }
+
+    /// <summary>ADD then MOD of fresh members after a warm-up, Mailroom and the bare endpoint alike; null when it could not run.</summary>
+    private async Task<SyncRun?> MeasureSyncAsync(ServerProcess bare, MailroomSession session, string durability, int connections, CancellationToken cancellationToken)
+    {
+        var label = $"user/sync {durability}, {Connections(connections)}";
+        if (session.UserSync is { } missing)
+        {
+            report.NotRun(label, missing);
+            return null;
+        }
+
+        Console.WriteLine(T($"{label}: ADD then MOD of {options.Members:N0} members…", $"{label}：新增后修改 {options.Members:N0} 个成员…"));
+        var prefix = connections == 1 ? "s" : "c";
+        var members = Enumerable.Range(0, options.Members).Select(i => MailroomApi.Address(prefix, i)).ToList();
+        var adds = members.Select((m, i) => MailroomApi.UserAdd(session.Token, m, i, session.Department(i))).ToList();
+        var mods = members.Select((m, i) => MailroomApi.UserMod(session.Token, m, i)).ToList();
+
+        var warmupFailures = await WarmUpSyncAsync(bare, session, connections, cancellationToken);
+        if (warmupFailures.Count > 0)
+        {
+            report.NotRun(label, T($"the warm-up calls failed: {string.Join("; ", warmupFailures)}", $"预热调用失败：{string.Join("; ", warmupFailures)}"));
+            return null;
+        }
+
+        var bareAdds = await BatchAsync(bare.EndPoint, adds, connections, MailroomApi.AnyJson, null, cancellationToken);
+        var added = await BatchAsync(session.Server.EndPoint, adds, connections, MailroomApi.EmptyBody, "ADD", cancellationToken);
+        var bareMods = await BatchAsync(bare.EndPoint, mods, connections, MailroomApi.AnyJson, null, cancellationToken);
+        var modified = await BatchAsync(session.Server.EndPoint, mods, connections, MailroomApi.EmptyBody, "MOD", cancellationToken);
+        session.Members.AddRange(members);
+        return new SyncRun(added, bareAdds, modified, bareMods);
     }
 
     /// <summary>
@@ -253,34 +311,29 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     }
 
     /// <summary>
-    /// The issue's reference, slapd, measured here in the same run, once per durability, before
-    /// any Mailroom server starts: a Mailroom server left running would share the CPU with it (its
-    /// password hardener works through the members just added). Without slapd, or when it fails,
-    /// the result says why.
+    /// The issue's reference, slapd, measured here in the same run, in one durability, while no
+    /// Mailroom server runs (one left running would share the CPU with it: its password hardener
+    /// works through the members just added). Without slapd, or when it fails, says why.
     /// </summary>
-    private async Task MeasureSlapdAsync(CancellationToken cancellationToken)
+    private async Task<SlapdRates> MeasureSlapdAsync(string durability, int round, CancellationToken cancellationToken)
     {
-        foreach (var (durability, _, _) in SyncTargets)
+        if (SlapdReference.Missing() is { } missing)
         {
-            if (SlapdReference.Missing() is { } missing)
-            {
-                _slapd[durability] = new SlapdRates(0, 0, T($"slapd reference not run: {missing}", $"未测 slapd 参照：{missing}"));
-                continue;
-            }
+            return new SlapdRates(0, 0, T($"slapd reference not run: {missing}", $"未测 slapd 参照：{missing}"));
+        }
 
-            Console.WriteLine(T($"slapd (mdb), {durability}, 1 connection: ldapadd then ldapmodify of {options.Members:N0} entries…", $"slapd（mdb），{durability}，1 个连接：ldapadd 后 ldapmodify {options.Members:N0} 个条目…"));
-            try
-            {
-                var dir = Path.Combine(_runDir, $"slapd-{durability}");
-                var (adds, mods) = await SlapdReference.MeasureAsync(dir, durability == "Full", options.Members, cancellationToken);
-                RunDirectory.TryDelete(dir);
-                _slapd[durability] = new SlapdRates(adds, mods, null);
-                Console.WriteLine(T($"  {adds:N0} adds/s, {mods:N0} mods/s", $"  {adds:N0} 新增/秒，{mods:N0} 修改/秒"));
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception or System.Net.Sockets.SocketException)
-            {
-                _slapd[durability] = new SlapdRates(0, 0, T($"slapd reference failed: {e.Message}", $"slapd 参照失败：{e.Message}"));
-            }
+        Console.WriteLine(T($"slapd (mdb), {durability}, 1 connection: ldapadd then ldapmodify of {options.Members:N0} entries…", $"slapd（mdb），{durability}，1 个连接：ldapadd 后 ldapmodify {options.Members:N0} 个条目…"));
+        try
+        {
+            var dir = Path.Combine(_runDir, $"slapd-{durability}-{round}");
+            var (adds, mods) = await SlapdReference.MeasureAsync(dir, durability == "Full", options.Members, cancellationToken);
+            RunDirectory.TryDelete(dir);
+            Console.WriteLine(T($"  {adds:N0} adds/s, {mods:N0} mods/s", $"  {adds:N0} 新增/秒，{mods:N0} 修改/秒"));
+            return new SlapdRates(adds, mods, null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception or System.Net.Sockets.SocketException)
+        {
+            return new SlapdRates(0, 0, T($"slapd reference failed: {e.Message}", $"slapd 参照失败：{e.Message}"));
         }
     }
 
@@ -289,9 +342,8 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     /// come from and Mailroom's ratio: slapd's rates of this run, or, without them, the issue's
     /// figures for its reference machine.
     /// </summary>
-    private (SyncTarget Adds, SyncTarget Mods) Targets((string Durability, double Adds, double Mods) reference, double adds, double mods)
+    private static (SyncTarget Adds, SyncTarget Mods) Targets((string Durability, double Adds, double Mods) reference, SlapdRates slapd, double adds, double mods)
     {
-        var slapd = _slapd[reference.Durability];
         if (slapd.Problem is null)
         {
             return (SlapdTarget(slapd.Adds, adds, reference.Adds, T("adds/s", "新增/秒")), SlapdTarget(slapd.Mods, mods, reference.Mods, T("mods/s", "修改/秒")));
@@ -307,8 +359,8 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     {
         var ratio = (mailroom / slapd).ToString("0.00", CultureInfo.InvariantCulture);
         return new SyncTarget(slapd, T(
-            $"target: slapd (mdb) in this run, Mailroom/slapd {ratio}; on the issue's reference machine slapd does {Report.Rate(reference, unit)}",
-            $"目标：本次 slapd（mdb），Mailroom/slapd {ratio}；issue 所给参考机器上 slapd 为 {Report.Rate(reference, unit)}"));
+            $"target: slapd (mdb) in this round, Mailroom/slapd {ratio}; on the issue's reference machine slapd does {Report.Rate(reference, unit)}",
+            $"目标：本轮 slapd（mdb），Mailroom/slapd {ratio}；issue 所给参考机器上 slapd 为 {Report.Rate(reference, unit)}"));
     }
 
     /// <summary>The least rate an ADD or MOD row must reach, and where it comes from.</summary>
@@ -316,6 +368,9 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
 
     /// <summary>slapd's rates in one durability, or why there are none.</summary>
     private readonly record struct SlapdRates(double Adds, double Mods, string? Problem);
+
+    /// <summary>One ADD-then-MOD measurement, with the bare endpoint's rates for the same requests.</summary>
+    private sealed record SyncRun(BatchResult Added, BatchResult BareAdds, BatchResult Modified, BatchResult BareMods);
 
     private async Task RunUserGetAsync(ServerProcess bare, MailroomSession session, List<string> members, CancellationToken cancellationToken)
     {
