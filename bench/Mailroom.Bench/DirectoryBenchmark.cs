@@ -227,11 +227,10 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
 
         foreach (var adds in new[] { true, false })
         {
-            var ratios = rounds.Select(r => Mailroom(r.Run, adds) / SlapdOrReference(r.Slapd, target, adds)).ToList();
+            var ratios = rounds.Select(r => Rate(r.Run, adds) / Target(r.Run, r.Slapd, adds).Minimum!.Value).ToList();
             var median = Enumerable.Range(0, rounds.Count).OrderBy(i => ratios[i]).ElementAt(rounds.Count / 2);
             var (run, slapd, departmentProblem) = rounds[median];
-            var (addTarget, modTarget) = Targets(target, slapd, run.Added.PerSecond, run.Modified.PerSecond);
-            var chosen = adds ? addTarget : modTarget;
+            var chosen = Target(run, slapd, adds);
             var perRound = string.Join(" / ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
             var note = Report.Join(
                 adds ? departmentProblem : null,
@@ -245,10 +244,13 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
                 note);
         }
 
-        static double Mailroom(SyncRun run, bool adds) => adds ? run.Added.PerSecond : run.Modified.PerSecond;
+        static double Rate(SyncRun run, bool adds) => adds ? run.Added.PerSecond : run.Modified.PerSecond;
 
-        static double SlapdOrReference(SlapdRates slapd, (string Durability, double Adds, double Mods) reference, bool adds) =>
-            slapd.Problem is null ? (adds ? slapd.Adds : slapd.Mods) : (adds ? reference.Adds : reference.Mods);
+        SyncTarget Target(SyncRun run, SlapdRates slapd, bool adds)
+        {
+            var (addTarget, modTarget) = Targets(target, slapd, run.Added.PerSecond, run.Modified.PerSecond);
+            return adds ? addTarget : modTarget;
+        }
     }
 
     /// <summary>ADD then MOD of fresh members after a warm-up, Mailroom and the bare endpoint alike; null when it could not run.</summary>

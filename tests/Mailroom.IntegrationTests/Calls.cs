@@ -19,11 +19,15 @@ public static class Calls
     }
 
     /// <summary>user/get with the token as a Bearer header.</summary>
-    public static Task<ApiResponse> UserGetAsync(HttpClient client, string token, string alias)
+    public static Task<ApiResponse> UserGetAsync(HttpClient client, string token, string alias) =>
+        PostAsync(client, token, "/openapi/user/get", ("alias", alias));
+
+    /// <summary>A form POST with the token as a Bearer header.</summary>
+    public static Task<ApiResponse> PostAsync(HttpClient client, string token, string path, params (string Name, string Value)[] form)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/openapi/user/get")
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
-            Content = new FormUrlEncodedContent([KeyValuePair.Create("alias", alias)]),
+            Content = new FormUrlEncodedContent(form.Select(f => KeyValuePair.Create(f.Name, f.Value))),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return ApiResponse.SendAsync(client, request);

@@ -81,11 +81,11 @@ public sealed class HttpsTests : IDisposable
         using var plain = new HttpClient { BaseAddress = http };
         var token = await Calls.IssueTokenAsync(plain, "webmail-admin", Secret);
         const string Bob = "bob@webmail.example";
-        Assert.True((await PostAsync(plain, token, "/openapi/user/sync", ("Action", "2"), ("Alias", Bob), ("Name", "Bob"), ("Password", "webmail-Passw0rd"))).IsEmptySuccess);
+        Assert.True((await Calls.PostAsync(plain, token, "/openapi/user/sync", ("Action", "2"), ("Alias", Bob), ("Name", "Bob"), ("Password", "webmail-Passw0rd"))).IsEmptySuccess);
 
         foreach (var (baseAddress, secure) in new[] { (https, true), (http, false) })
         {
-            var ticket = (await PostAsync(plain, token, "/openapi/mail/authkey", ("alias", Bob))).Json.GetProperty("auth_key").GetString();
+            var ticket = (await Calls.PostAsync(plain, token, "/openapi/mail/authkey", ("alias", Bob))).Json.GetProperty("auth_key").GetString();
             using var browser = new WebmailClient(baseAddress, handler);
             var answer = await browser.GetAsync($"/cgi-bin/login?fun=bizopenssologin&method=bizauth&agent=webmail-admin&user={Bob}&ticket={ticket}");
 
@@ -95,16 +95,6 @@ public sealed class HttpsTests : IDisposable
             Assert.Contains("samesite=lax", answer.SessionCookieAttributes);
             Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/mail")).Status);
         }
-    }
-
-    private static Task<ApiResponse> PostAsync(HttpClient client, string token, string path, params (string Name, string Value)[] form)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new FormUrlEncodedContent(form.Select(f => KeyValuePair.Create(f.Name, f.Value))),
-        };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return ApiResponse.SendAsync(client, request);
     }
 
     public void Dispose()

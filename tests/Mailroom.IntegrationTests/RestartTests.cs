@@ -59,17 +59,12 @@ public sealed class RestartTests : IDisposable
             var access = await ServerExecutable.RunCommandAsync(["enterprise", "set-access", "--admin", admin, "--rate-limit", "1000", $"--Mailroom:DataDir={_dataDir}"]);
             Assert.True(access.ExitCode == 0, access.ToString());
             token = await Calls.IssueTokenAsync(client, admin, secret);
-            var department = new HttpRequestMessage(HttpMethod.Post, "/openapi/party/sync")
-            {
-                Content = new FormUrlEncodedContent([KeyValuePair.Create("Action", "2"), KeyValuePair.Create("DstPath", "崩溃/之前")]),
-            };
-            department.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 
             // Concurrent refusals share group commits; each is answered only once it is durable,
             // so killing the server the moment the last answer arrives loses none of them.
             var answers = Task.WhenAll(aliases.Select(alias => Calls.UserGetAsync(client, token, alias)));
             var wrongSecrets = Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Calls.TokenAsync(client, admin, "0123456789abcdef0123456789abcdef")));
-            var accepted = ApiResponse.SendAsync(client, department);
+            var accepted = Calls.PostAsync(client, token, "/openapi/party/sync", ("Action", "2"), ("DstPath", "崩溃/之前"));
             await Task.WhenAll(answers, wrongSecrets, accepted);
             await server.KillAsync();
             (await accepted).AssertEmptySuccess();
@@ -117,7 +112,7 @@ public sealed class RestartTests : IDisposable
             var token = await Calls.IssueTokenAsync(client, admin, secret);
             foreach (var alias in aliases)
             {
-                (await PostAsync(client, token, "/openapi/user/sync", ("Action", "2"), ("Alias", alias), ("Name", "成员"), ("Password", "0123456789abcdef0123456789abcdef"))).AssertEmptySuccess();
+                (await Calls.PostAsync(client, token, "/openapi/user/sync", ("Action", "2"), ("Alias", alias), ("Name", "成员"), ("Password", "0123456789abcdef0123456789abcdef"))).AssertEmptySuccess();
             }
 
             // The hardener reads (and so commits) until every new password has its slow hash.
@@ -128,11 +123,11 @@ public sealed class RestartTests : IDisposable
             // These are answered, journaled and left uncommitted when the server is killed.
             foreach (var alias in aliases.Skip(6).Reverse())
             {
-                (await PostAsync(client, token, "/openapi/user/sync", ("Action", "3"), ("Alias", alias), ("Name", "改名 " + alias))).AssertEmptySuccess();
+                (await Calls.PostAsync(client, token, "/openapi/user/sync", ("Action", "3"), ("Alias", alias), ("Name", "改名 " + alias))).AssertEmptySuccess();
             }
 
-            (await PostAsync(client, token, "/openapi/party/sync", ("Action", "2"), ("DstPath", "日志/之后"))).AssertEmptySuccess();
-            (await PostAsync(client, token, "/openapi/user/sync", ("Action", "3"), ("Alias", $"nobody@{domain}"), ("Name", "x"))).AssertError("1301", "user_not_found");
+            (await Calls.PostAsync(client, token, "/openapi/party/sync", ("Action", "2"), ("DstPath", "日志/之后"))).AssertEmptySuccess();
+            (await Calls.PostAsync(client, token, "/openapi/user/sync", ("Action", "3"), ("Alias", $"nobody@{domain}"), ("Name", "x"))).AssertError("1301", "user_not_found");
             await server.KillAsync();
         }
 
@@ -152,13 +147,13 @@ public sealed class RestartTests : IDisposable
         {
             using var client = new HttpClient { BaseAddress = restarted.Address };
             var token = await Calls.IssueTokenAsync(client, admin, secret);
-            var renamed = await PostAsync(client, token, "/openapi/user/get", ("Alias", aliases[^1]));
+            var renamed = await Calls.PostAsync(client, token, "/openapi/user/get", ("Alias", aliases[^1]));
             Assert.Equal("改名 " + aliases[^1], renamed.Json.GetProperty("Name").GetString());
-            var children = await PostAsync(client, token, "/openapi/party/list", ("PartyPath", "日志"));
+            var children = await Calls.PostAsync(client, token, "/openapi/party/list", ("PartyPath", "日志"));
             Assert.Equal("之后", children.Json.GetProperty("List")[0].GetProperty("Value").GetString());
 
             // Versions went on in order: the renamed members are listed last, in the order of their change.
-            var list = await PostAsync(client, token, "/openapi/user/list", ("Ver", "0"));
+            var list = await Calls.PostAsync(client, token, "/openapi/user/list", ("Ver", "0"));
             Assert.Equal(
                 [.. aliases.Take(6), .. aliases.Skip(6).Reverse()],
                 list.Json.GetProperty("List").EnumerateArray().Select(e => e.GetProperty("Alias").GetString()));
@@ -207,16 +202,6 @@ public sealed class RestartTests : IDisposable
     {
         var address = new Uri($"http://127.0.0.1:{ServerExecutable.FreePort()}");
         return ServerProcess.StartAsync(address, ["--urls", address.ToString(), $"--Mailroom:DataDir={_dataDir}", "--Mailroom:Demo:Enabled=false", $"--Mailroom:Durability={durability}", .. settings]);
-    }
-
-    private static Task<ApiResponse> PostAsync(HttpClient client, string token, string path, params (string Name, string Value)[] parameters)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new FormUrlEncodedContent(parameters.Select(p => KeyValuePair.Create(p.Name, p.Value))),
-        };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return ApiResponse.SendAsync(client, request);
     }
 
     private static async Task<long> VersionAsync(MailroomApp app, long enterpriseId) =>

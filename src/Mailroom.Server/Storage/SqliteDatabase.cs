@@ -330,10 +330,6 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 
             commitFailure = e;
         }
-        finally
-        {
-            session.Recording = null;
-        }
 
         foreach (var action in session.TakeAfterCommit())
         {
