@@ -5,8 +5,8 @@ namespace Mailroom.IntegrationTests;
 
 /// <summary>
 /// A write call alone in its transaction runs without a savepoint: a refusal or a fault must still
-/// leave nothing of the call behind, keep its operation-log line (for a refusal), and leave the
-/// writer usable for the next call.
+/// leave nothing of the call behind, keep its operation-log line (for a refusal), leave the writer
+/// usable for the next call, and keep the calls answered before it whose commit was still due.
 /// </summary>
 public sealed class WriteTransactionTests
 {
@@ -17,14 +17,7 @@ public sealed class WriteTransactionTests
         var enterprise = await app.CreateEnterpriseAsync();
         var database = app.Get<IDatabase>();
 
-        var result = await database.WriteAsync<Done>(
-            async session =>
-            {
-                await InsertGroupAsync(session, enterprise, "refused");
-                return ProtocolErrors.UserExists;
-            },
-            error => new OperationRecord(DateTimeOffset.UtcNow, enterprise.Id, enterprise.ClientId, "127.0.0.1", "test/refused", "{}", OperationRecord.ResultOf(error)),
-            TestContext.Current.CancellationToken);
+        var result = await RefuseAfterAddingAsync(database, enterprise, "refused");
 
         Assert.True(result.IsError);
         Assert.Equal(0, await GroupCountAsync(enterprise, "refused"));
@@ -42,14 +35,7 @@ public sealed class WriteTransactionTests
         var enterprise = await app.CreateEnterpriseAsync();
         var database = app.Get<IDatabase>();
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<Done>(
-            async session =>
-            {
-                await InsertGroupAsync(session, enterprise, "faulted");
-                throw new InvalidOperationException("a fault inside the call");
-            },
-            error => new OperationRecord(DateTimeOffset.UtcNow, enterprise.Id, enterprise.ClientId, "127.0.0.1", "test/faulted", "{}", OperationRecord.ResultOf(error)),
-            TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => FaultAfterAddingAsync(database, enterprise, "faulted"));
 
         Assert.Equal(0, await GroupCountAsync(enterprise, "faulted"));
         Assert.DoesNotContain(await enterprise.OperationsAsync(), o => o.Record.Endpoint == "test/faulted");
@@ -57,6 +43,78 @@ public sealed class WriteTransactionTests
         await enterprise.CreateGroupAsync("after-fault");
         Assert.Equal(1, await GroupCountAsync(enterprise, "after-fault"));
     }
+
+    [Fact]
+    public async Task UndoingARefusedCallKeepsTheAnsweredCallsNotYetCommitted()
+    {
+        using var app = DeferringApp();
+        var enterprise = await app.CreateEnterpriseAsync();
+        var database = app.Get<IDatabase>();
+
+        // Answered into the writer's open transaction, which nothing commits until a read.
+        await AddGroupAsync(database, enterprise, "answered");
+        var result = await RefuseAfterAddingAsync(database, enterprise, "refused");
+
+        Assert.True(result.IsError);
+        Assert.Equal(1, await GroupCountAsync(enterprise, "answered"));
+        Assert.Equal(0, await GroupCountAsync(enterprise, "refused"));
+        Assert.Single(await enterprise.OperationsAsync(), o => o.Record.Endpoint == "test/refused");
+    }
+
+    [Fact]
+    public async Task UndoingAFaultingCallKeepsTheAnsweredCallsNotYetCommitted()
+    {
+        using var app = DeferringApp();
+        var enterprise = await app.CreateEnterpriseAsync();
+        var database = app.Get<IDatabase>();
+
+        await AddGroupAsync(database, enterprise, "answered");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => FaultAfterAddingAsync(database, enterprise, "faulted"));
+        await enterprise.CreateGroupAsync("after-fault");
+
+        Assert.Equal(1, await GroupCountAsync(enterprise, "answered"));
+        Assert.Equal(0, await GroupCountAsync(enterprise, "faulted"));
+        Assert.Equal(1, await GroupCountAsync(enterprise, "after-fault"));
+    }
+
+    // Normal durability with nothing committing on its own: only reads commit the answered calls.
+    private static MailroomApp DeferringApp() => new(settings: new Dictionary<string, string?>
+    {
+        ["Mailroom:CommitDelayMilliseconds"] = "600000",
+        ["Mailroom:Auth:ClientRefreshMilliseconds"] = "600000",
+    });
+
+    // Adds a group, then refuses the call: the group must not stay, the refusal's log line must.
+    private static Task<Result<Done>> RefuseAfterAddingAsync(IDatabase database, TestEnterprise enterprise, string local) =>
+        database.WriteAsync<Done>(
+            async session =>
+            {
+                await InsertGroupAsync(session, enterprise, local);
+                return ProtocolErrors.UserExists;
+            },
+            error => new OperationRecord(DateTimeOffset.UtcNow, enterprise.Id, enterprise.ClientId, "127.0.0.1", "test/" + local, "{}", OperationRecord.ResultOf(error)),
+            TestContext.Current.CancellationToken);
+
+    // Adds a group, then throws: nothing of the call may stay, not even a log line.
+    private static Task<Result<Done>> FaultAfterAddingAsync(IDatabase database, TestEnterprise enterprise, string local) =>
+        database.WriteAsync<Done>(
+            async session =>
+            {
+                await InsertGroupAsync(session, enterprise, local);
+                throw new InvalidOperationException("a fault inside the call");
+            },
+            error => new OperationRecord(DateTimeOffset.UtcNow, enterprise.Id, enterprise.ClientId, "127.0.0.1", "test/" + local, "{}", OperationRecord.ResultOf(error)),
+            TestContext.Current.CancellationToken);
+
+    private static Task<Result<Done>> AddGroupAsync(IDatabase database, TestEnterprise enterprise, string local) =>
+        database.WriteAsync<Done>(
+            async session =>
+            {
+                await InsertGroupAsync(session, enterprise, local);
+                return Done.Value;
+            },
+            null,
+            TestContext.Current.CancellationToken);
 
     private static Task<int> InsertGroupAsync(StoreSession session, TestEnterprise enterprise, string local) =>
         session.ExecuteAsync(

@@ -54,10 +54,12 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     private int _uncommitted = 1;
 
     // Only the leader touches these: the writer's transaction is open, how many answered calls it
-    // holds, and the sequence number of the last journal record.
+    // holds (a replayed journal record counts as one), the sequence number of the last journal
+    // record, and whether the batch running now must commit (it replayed the journal to undo a call).
     private bool _open;
     private int _deferredCalls;
     private long _sequence;
+    private bool _commitAfterBatch;
 
     // The journal holds nothing the database lacks: until then even a lone commit request opens a
     // transaction (which replays it).
@@ -273,7 +275,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
                 }
 
                 session.Recording = deferring ? [] : null;
-                var undo = deferring || batch.Count > 1 ? Undo.Savepoint : Undo.Transaction;
+                var undo = batch.Count > 1 ? Undo.Savepoint : Undo.Transaction;
                 foreach (var item in batch)
                 {
                     await RunOneAsync(session, item, undo);
@@ -288,19 +290,14 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
                     }
 
                     journaled = true;
-                    _deferredCalls += batch.Count;
+                    Defer(batch.Count);
                     _open = true;
                     Volatile.Write(ref _uncommitted, 1);
                 }
 
-                if (!deferring || _deferredCalls >= MaxDeferredCalls || _disposed || batch.Exists(item => item is CommitItem))
+                if (!deferring || _deferredCalls >= MaxDeferredCalls || _commitAfterBatch || _disposed || batch.Exists(item => item is CommitItem))
                 {
                     await CommitOpenTransactionAsync(session, deferring ? _deferredCalls : batch.Count);
-                }
-                else if (_deferredCalls == batch.Count)
-                {
-                    // The first answered calls of this transaction: someone commits them soon.
-                    _commitTimer!.Change(_commitDelay, Timeout.InfiniteTimeSpan);
                 }
             }
             catch
@@ -310,6 +307,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
                 await RollBackQuietlyAsync(session);
                 _open = false;
                 _recovered = false;
+                _commitAfterBatch = false;
                 throw;
             }
         }
@@ -350,9 +348,11 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     }
 
     // Opens the writer's transaction. Whatever the journal holds past the database's mark was
-    // answered by a writer that died before committing it: it is replayed first, in order.
+    // answered but not committed, by a writer that died or by this one before it rolled back to undo
+    // a call: it is replayed first, in order.
     private async Task BeginAsync(StoreSession session, bool relaxed)
     {
+        var recovered = _recovered;
         if (relaxed != _writerRelaxed)
         {
             // Outside any transaction, where SQLite applies it to the next commit.
@@ -372,17 +372,47 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             return;
         }
 
-        foreach (var record in pending)
+        // Replayed statements are in the journal already: the batch's own record must not repeat them.
+        var recording = session.Recording;
+        session.Recording = null;
+        try
         {
-            foreach (var statement in record.Statements)
+            foreach (var record in pending)
             {
-                await session.ExecuteAsync(statement.Sql, statement.Arguments);
+                foreach (var statement in record.Statements)
+                {
+                    await session.ExecuteAsync(statement.Sql, statement.Arguments);
+                }
             }
+
+            _sequence = pending[^1].Sequence;
+            await WriteMarkAsync(session);
+        }
+        finally
+        {
+            session.Recording = recording;
         }
 
-        _sequence = pending[^1].Sequence;
-        await WriteMarkAsync(session);
-        LogReplayed(_logger, pending.Count, _journal.Path);
+        if (Deferring)
+        {
+            Defer(pending.Count);
+        }
+
+        if (!recovered)
+        {
+            LogReplayed(_logger, pending.Count, _journal.Path);
+        }
+    }
+
+    // Counts calls answered before their commit; the first of a transaction starts the commit delay.
+    private void Defer(int calls)
+    {
+        if (_deferredCalls == 0)
+        {
+            _commitTimer!.Change(_commitDelay, Timeout.InfiniteTimeSpan);
+        }
+
+        _deferredCalls += calls;
     }
 
     private async Task CommitOpenTransactionAsync(StoreSession session, int calls)
@@ -395,6 +425,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         await session.ExecuteAsync("COMMIT");
         _open = false;
         _deferredCalls = 0;
+        _commitAfterBatch = false;
         Volatile.Write(ref _uncommitted, 0);
         _checkpointer.Committed(calls);
     }
@@ -416,13 +447,15 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
-    // Each call runs in its own savepoint, except a call alone in a transaction that holds nothing
-    // else (two statements fewer on the common path of Full durability), whose undo is the whole
-    // transaction's.
+    // A call of a batch of several runs in its own savepoint. A call alone in its batch (the common
+    // path) runs without one, two statements fewer and no page copies into a statement journal: its
+    // undo rolls the transaction back and opens it again, which replays any answered calls it held
+    // from the call journal. A call refused before it changed anything needs no undo at all.
     private async Task RunOneAsync(StoreSession session, WriteItem item, Undo undo)
     {
         var keep = session.AfterCommitCount;
         var recorded = session.Recording?.Count ?? 0;
+        var changes = session.Changes;
         if (undo == Undo.Savepoint)
         {
             await session.ExecuteAsync("SAVEPOINT call");
@@ -441,7 +474,11 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             return;
         }
 
-        if (error is not null)
+        if (error is not null && undo == Undo.Transaction && session.Changes == changes)
+        {
+            session.DiscardAfterCommit(keep);
+        }
+        else if (error is not null)
         {
             await UndoAsync(session, keep, recorded, undo);
         }
@@ -456,7 +493,8 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
-    // Alone, the call's undo rolls the transaction back and opens a fresh one for its log line.
+    // Alone, the call's undo rolls the transaction back and opens a fresh one for its log line,
+    // with the answered calls replayed; the batch then commits, so the next undo replays little.
     private async Task UndoAsync(StoreSession session, int keep, int recorded, Undo undo)
     {
         if (undo == Undo.Transaction)
@@ -464,6 +502,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             await session.ExecuteAsync("ROLLBACK");
             _open = false;
             await BeginAsync(session, _writerRelaxed);
+            _commitAfterBatch = _deferredCalls > 0;
         }
         else
         {

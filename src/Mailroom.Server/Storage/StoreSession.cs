@@ -8,6 +8,9 @@ namespace Mailroom.Server.Storage;
 /// </summary>
 internal sealed class StoreSession
 {
+    // Stands for a changing statement while nothing is recorded: it is only counted.
+    private static readonly RecordedStatement Unrecorded = new("", []);
+
     private readonly PooledConnection _connection;
     private readonly List<Action> _afterCommit = [];
 
@@ -34,6 +37,9 @@ internal sealed class StoreSession
     /// </summary>
     internal List<RecordedStatement>? Recording { get; set; }
 
+    /// <summary>How many statements that change the database have succeeded in this session.</summary>
+    internal int Changes { get; private set; }
+
     public Task<int> ExecuteAsync(string sql, params ReadOnlySpan<(string Name, object? Value)> args) =>
         RecordedAsync(Prepare(sql, args).ExecuteNonQueryAsync(), Capture(sql, args));
 
@@ -47,8 +53,9 @@ internal sealed class StoreSession
         where T : class =>
         RecordedAsync(QuerySingleAsync(Prepare(sql, args), map), Capture(sql, args));
 
+    // Null for a statement that only reads; otherwise the change to count and, while recording, to record.
     private RecordedStatement? Capture(string sql, ReadOnlySpan<(string Name, object? Value)> args) =>
-        Recording is null || !SqlStatements.Changes(sql) ? null : new RecordedStatement(sql, args.ToArray());
+        !SqlStatements.Changes(sql) ? null : Recording is null ? Unrecorded : new RecordedStatement(sql, args.ToArray());
 
     private Task<T> RecordedAsync<T>(Task<T> execution, RecordedStatement? statement)
     {
@@ -57,6 +64,7 @@ internal sealed class StoreSession
         async Task<T> RecordWhenDoneAsync()
         {
             var result = await execution;
+            Changes++;
             Recording?.Add(statement);
             return result;
         }
