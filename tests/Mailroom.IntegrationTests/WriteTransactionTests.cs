@@ -77,6 +77,28 @@ public sealed class WriteTransactionTests
         Assert.Equal(1, await GroupCountAsync(enterprise, "after-fault"));
     }
 
+    [Fact]
+    public async Task ADomainOwnerSeenOnlyInAnUndoneCallIsNotRemembered()
+    {
+        using var app = new MailroomApp();
+        var enterprise = await app.CreateEnterpriseAsync();
+        var domain = $"undone-{Guid.NewGuid():N}.example";
+
+        var result = await app.Get<IDatabase>().WriteAsync<Done>(
+            async session =>
+            {
+                await session.ExecuteAsync("INSERT INTO domains (name, enterprise_id) VALUES (@d, @e)", ("@d", domain), ("@e", enterprise.Id));
+                Assert.True(await EnterpriseStore.OwnsDomainAsync(session, enterprise.Id, domain));
+                return ProtocolErrors.UserExists;
+            },
+            null,
+            TestContext.Current.CancellationToken);
+
+        Assert.True(result.IsError);
+        Assert.False(await enterprise.ReadAsync(session => EnterpriseStore.OwnsDomainAsync(session, enterprise.Id, domain)));
+        Assert.True(await enterprise.ReadAsync(session => EnterpriseStore.OwnsDomainAsync(session, enterprise.Id, enterprise.Domain)));
+    }
+
     // Normal durability with nothing committing on its own: only reads commit the answered calls.
     private static MailroomApp DeferringApp() => new(settings: new Dictionary<string, string?>
     {

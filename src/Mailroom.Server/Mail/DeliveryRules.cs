@@ -21,7 +21,7 @@ internal static class DeliveryRules
             return RecipientResolution.Refused(SmtpRefusal.BadAddress(text));
         }
 
-        var enterpriseId = await MailStore.DomainEnterpriseAsync(session, domain);
+        var enterpriseId = await EnterpriseStore.DomainOwnerAsync(session, domain);
         if (enterpriseId is null)
         {
             return RecipientResolution.Refused(SmtpRefusal.NotHosted(domain));

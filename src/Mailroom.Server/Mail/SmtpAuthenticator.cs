@@ -24,7 +24,7 @@ internal sealed partial class SmtpAuthenticator(IDatabase database, ILogger<Smtp
         }
 
         var member = await database.ReadAsync(
-            async session => await MailStore.DomainEnterpriseAsync(session, domain) is { } enterpriseId
+            async session => await EnterpriseStore.DomainOwnerAsync(session, domain) is { } enterpriseId
                 ? await MemberStore.FindAsync(session, enterpriseId, address)
                 : null,
             cancellationToken);

@@ -23,7 +23,24 @@ internal static class EnterpriseStore
 
     /// <summary>True when the enterprise owns <paramref name="domain"/>.</summary>
     public static async Task<bool> OwnsDomainAsync(StoreSession session, long enterpriseId, string domain) =>
-        await session.ScalarAsync<long?>("SELECT enterprise_id FROM domains WHERE name = @d", ("@d", domain)) == enterpriseId;
+        await DomainOwnerAsync(session, domain) == enterpriseId;
+
+    /// <summary>The enterprise that owns <paramref name="domain"/>, or null when none does.</summary>
+    public static async Task<long?> DomainOwnerAsync(StoreSession session, string domain)
+    {
+        if (session.TryGetDomainOwner(domain, out var known))
+        {
+            return known;
+        }
+
+        var owner = await session.ScalarAsync<long?>("SELECT enterprise_id FROM domains WHERE name = @d", ("@d", domain));
+        if (owner is { } found)
+        {
+            session.LearnDomainOwner(domain, found);
+        }
+
+        return owner;
+    }
 
     /// <summary>
     /// Takes the next directory version (PROTOCOL.md §6.1): max(now in ms, last + 1). Done by the

@@ -14,10 +14,6 @@ internal static class MailStore
     private const string MailColumns =
         "c.mail_id, c.member_id, c.delivered_to, c.folder, c.seen, c.received_at, m.file, m.file_offset, m.size, m.sender, m.recipients, m.subject, m.summary";
 
-    /// <summary>The enterprise that hosts <paramref name="domain"/>, or null when none does.</summary>
-    public static Task<long?> DomainEnterpriseAsync(StoreSession session, string domain) =>
-        session.ScalarAsync<long?>("SELECT enterprise_id FROM domains WHERE name = @d", ("@d", domain));
-
     /// <summary>A member as delivery needs it, by id.</summary>
     public static Task<MailRecipient?> RecipientAsync(StoreSession session, long memberId) =>
         session.QuerySingleAsync(

@@ -44,6 +44,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     private readonly PooledConnection _writer;
     private readonly SqliteCheckpointer _checkpointer;
     private readonly CallJournal _journal;
+    private readonly DomainOwners _domainOwners = new();
     private readonly Timer? _commitTimer;
     private readonly TimeSpan _commitDelay;
     private int _leading;
@@ -116,7 +117,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         {
             // A deferred transaction in WAL mode reads one snapshot from its first statement on.
             await connection.Command("BEGIN").ExecuteNonQueryAsync(cancellationToken);
-            var result = await read(new StoreSession(connection));
+            var result = await read(new StoreSession(connection, _domainOwners, writing: false));
             await connection.Command("COMMIT").ExecuteNonQueryAsync(cancellationToken);
             healthy = true;
             return result;
@@ -259,7 +260,7 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             return;
         }
 
-        var session = new StoreSession(_writer);
+        var session = new StoreSession(_writer, _domainOwners, writing: true);
         var deferring = Deferring;
 
         // Once the batch's record is in the journal its calls stand, committed now or replayed later.

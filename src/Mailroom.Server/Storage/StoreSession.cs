@@ -13,12 +13,34 @@ internal sealed class StoreSession
 
     private readonly PooledConnection _connection;
     private readonly List<Action> _afterCommit = [];
+    private readonly DomainOwners _domainOwners;
+    private readonly bool _writing;
 
     // The transaction is opened and ended with plain BEGIN/COMMIT statements by the database class.
-    internal StoreSession(PooledConnection connection) => _connection = connection;
+    internal StoreSession(PooledConnection connection, DomainOwners domainOwners, bool writing)
+    {
+        _connection = connection;
+        _domainOwners = domainOwners;
+        _writing = writing;
+    }
 
     /// <summary>Work to do once the transaction has committed (cache updates, wake-ups).</summary>
     public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    internal bool TryGetDomainOwner(string domain, out long enterpriseId) => _domainOwners.TryGet(domain, out enterpriseId);
+
+    // A write transaction's own rows count only once it has committed.
+    internal void LearnDomainOwner(string domain, long enterpriseId)
+    {
+        if (_writing)
+        {
+            AfterCommit(() => _domainOwners.Learn(domain, enterpriseId));
+        }
+        else
+        {
+            _domainOwners.Learn(domain, enterpriseId);
+        }
+    }
 
     internal int AfterCommitCount => _afterCommit.Count;
 
