@@ -30,8 +30,11 @@ internal sealed class BenchOptions
     /// <summary>Connections of the concurrent user/sync runs and of seeding.</summary>
     public int SyncConnections { get; private set; } = 16;
 
-    /// <summary>Rounds of the one-connection user/sync rows, each slapd then a fresh Mailroom; the median counts.</summary>
+    /// <summary>Rounds of the one-connection user/sync rows, each a fresh slapd and Mailroom; the median counts.</summary>
     public int SyncRounds { get; private set; } = 3;
+
+    /// <summary>Calls per chunk of the one-connection user/sync rows, which alternate between slapd and Mailroom.</summary>
+    public int SyncChunk { get; private set; } = 500;
 
     /// <summary>Size of the enterprise that user/list is measured on.</summary>
     public int ListMembers { get; private set; } = 100_000;
@@ -77,7 +80,8 @@ internal sealed class BenchOptions
           --connections N      connections for user/get and token (64)
           --members N          members per user/sync run (10000)
           --sync-connections N connections for concurrent user/sync and seeding (16)
-          --sync-rounds N      rounds of slapd then Mailroom for one-connection user/sync (3)
+          --sync-rounds N      rounds of the one-connection user/sync rows, each a fresh slapd and Mailroom (3)
+          --sync-chunk N       calls per chunk, one-connection user/sync alternating slapd and Mailroom (500)
           --list-members N     enterprise size for user/list (100000)
           --list-changes N     how many changes old the incremental Ver is (100)
           --runs N             repetitions of each user/list call; the median counts (5)
@@ -103,7 +107,8 @@ internal sealed class BenchOptions
           --connections N      user/get 与 token 的连接数（64）
           --members N          每次 user/sync 测量新增再修改的成员数（10000）
           --sync-connections N 并发 user/sync 与填充数据的连接数（16）
-          --sync-rounds N      单连接 user/sync 的轮数，每轮先测 slapd 再测新的 Mailroom（3）
+          --sync-rounds N      单连接 user/sync 的轮数，每轮使用新的 slapd 与 Mailroom（3）
+          --sync-chunk N       单连接 user/sync 在 slapd 与 Mailroom 之间交替时每段的调用数（500）
           --list-members N     测量 user/list 的企业成员数（100000）
           --list-changes N     增量 Ver 之后的变更数（100）
           --runs N             每个 user/list 调用的重复次数，取中位数（5）
@@ -135,6 +140,7 @@ internal sealed class BenchOptions
             "--members" => TryCount(value, v => options.Members = v),
             "--sync-connections" => TryCount(value, v => options.SyncConnections = v),
             "--sync-rounds" => TryCount(value, v => options.SyncRounds = v),
+            "--sync-chunk" => TryCount(value, v => options.SyncChunk = v),
             "--list-members" => TryCount(value, v => options.ListMembers = v),
             "--list-changes" => TryCount(value, v => options.ListChanges = v),
             "--runs" => TryCount(value, v => options.Runs = v),

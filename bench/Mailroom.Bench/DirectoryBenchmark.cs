@@ -202,54 +202,269 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     }
 
     /// <summary>
-    /// The rows with slapd's target, one connection: in each round slapd, then a fresh Mailroom
-    /// server, back to back, so that the shared machine's drift weighs on both alike. Each row
-    /// shows the round with its median Mailroom ÷ slapd and lists every round's ratio.
+    /// The rows with slapd's target, one connection, in <see cref="BenchOptions.SyncRounds"/>
+    /// rounds. In each, slapd and a fresh Mailroom server run side by side; the ADDs, then the MODs,
+    /// go to them in alternating chunks of <see cref="BenchOptions.SyncChunk"/> calls (slapd first
+    /// in every other pair), and whichever is not being timed is paused (SIGSTOP). So the shared
+    /// machine's drift weighs on both alike, and neither's background work (Mailroom's password
+    /// hardener, its deferred commits) lands in the other's time. A fresh pair per round, because
+    /// where the scheduler happens to place slapd's threads against the client's moves its rate by
+    /// up to two times for a whole run. Each row shows the round with the median Mailroom ÷ slapd.
     /// </summary>
     private async Task RunSyncRoundsAsync(ServerProcess bare, string durability, CancellationToken cancellationToken)
     {
-        var target = SyncTargets.Single(t => t.Durability == durability);
-        var rounds = new List<(SyncRun Run, SlapdRates Slapd, string? DepartmentProblem)>();
+        var reference = SyncTargets.Single(t => t.Durability == durability);
+        var rounds = new List<SyncRound>();
         for (var round = 1; round <= options.SyncRounds; round++)
         {
             Console.WriteLine();
             Console.WriteLine(T($"user/sync {durability}, 1 connection, round {round} of {options.SyncRounds}", $"user/sync {durability}，1 个连接，第 {round} 轮（共 {options.SyncRounds} 轮）"));
-            var slapd = await MeasureSlapdAsync(durability, round, cancellationToken);
-            await using var server = await StartMailroomAsync($"mailroom-{durability.ToLowerInvariant()}-{round}", durability, cancellationToken);
-            var session = await ConnectAsync(server, cancellationToken);
-            if (await MeasureSyncAsync(bare, session, durability, 1, cancellationToken) is not { } run)
+            if (await RunSyncRoundAsync(bare, durability, round, cancellationToken) is not { } result)
             {
                 return;
             }
 
-            rounds.Add((run, slapd, session.DepartmentProblem));
+            rounds.Add(result);
         }
 
         foreach (var adds in new[] { true, false })
         {
-            var ratios = rounds.Select(r => Rate(r.Run, adds) / Target(r.Run, r.Slapd, adds).Minimum!.Value).ToList();
+            var ratios = rounds.Select(r => Run(r, adds).Mailroom.PerSecond / Target(r, adds).Minimum!.Value).ToList();
             var median = Enumerable.Range(0, rounds.Count).OrderBy(i => ratios[i]).ElementAt(rounds.Count / 2);
-            var (run, slapd, departmentProblem) = rounds[median];
-            var chosen = Target(run, slapd, adds);
+            var chosen = rounds[median];
+            var target = Target(chosen, adds);
             var perRound = string.Join(" / ", ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)));
             var note = Report.Join(
-                adds ? departmentProblem : null,
-                Report.Join(chosen.Note, T($"the median of {rounds.Count} rounds (slapd, then a fresh Mailroom): Mailroom/slapd per round {perRound}", $"{rounds.Count} 轮（先 slapd，再新的 Mailroom）的中位数：各轮 Mailroom/slapd {perRound}")));
+                adds ? chosen.DepartmentProblem : null,
+                Report.Join(target.Note, Report.Join(Spread(Run(chosen, adds)), T($"the median of {rounds.Count} rounds: Mailroom/slapd per round {perRound}", $"{rounds.Count} 轮的中位数：各轮 Mailroom/slapd {perRound}"))));
             report.Rate(
-                adds ? $"user/sync ADD, {durability}, {Connections(1)}" : $"user/sync MOD, {durability}, {Connections(1)}",
+                $"user/sync {(adds ? "ADD" : "MOD")}, {durability}, {Connections(1)}",
                 adds ? T("adds/s", "新增/秒") : T("mods/s", "修改/秒"),
-                adds ? run.Added : run.Modified,
-                adds ? run.BareAdds : run.BareMods,
-                chosen.Minimum,
+                Run(chosen, adds).Mailroom,
+                adds ? chosen.BareAdds : chosen.BareMods,
+                target.Minimum,
                 note);
         }
 
-        static double Rate(SyncRun run, bool adds) => adds ? run.Added.PerSecond : run.Modified.PerSecond;
+        static Interleaved Run(SyncRound round, bool adds) => adds ? round.Added : round.Modified;
 
-        SyncTarget Target(SyncRun run, SlapdRates slapd, bool adds)
+        SyncTarget Target(SyncRound round, bool adds)
         {
-            var (addTarget, modTarget) = Targets(target, slapd, run.Added.PerSecond, run.Modified.PerSecond);
+            var (addTarget, modTarget) = Targets(reference, round.Slapd, round.Added.Mailroom.PerSecond, round.Modified.Mailroom.PerSecond);
             return adds ? addTarget : modTarget;
+        }
+    }
+
+    /// <summary>One round of <see cref="RunSyncRoundsAsync"/>; null when Mailroom could not run it (reported).</summary>
+    private async Task<SyncRound?> RunSyncRoundAsync(ServerProcess bare, string durability, int round, CancellationToken cancellationToken)
+    {
+        var label = $"user/sync {durability}, {Connections(1)}";
+        await using var server = await StartMailroomAsync($"mailroom-{durability.ToLowerInvariant()}-{round}", durability, cancellationToken);
+        var session = await ConnectAsync(server, cancellationToken);
+        if (session.UserSync is { } missing)
+        {
+            report.NotRun(label, missing);
+            return null;
+        }
+
+        var warmupFailures = await WarmUpSyncAsync(bare, session, 1, cancellationToken);
+        if (warmupFailures.Count > 0)
+        {
+            report.NotRun(label, T($"the warm-up calls failed: {string.Join("; ", warmupFailures)}", $"预热调用失败：{string.Join("; ", warmupFailures)}"));
+            return null;
+        }
+
+        var members = Enumerable.Range(0, options.Members).Select(i => MailroomApi.Address("s", i)).ToList();
+        var adds = members.Select((m, i) => MailroomApi.UserAdd(session.Token, m, i, session.Department(i))).ToList();
+        var mods = members.Select((m, i) => MailroomApi.UserMod(session.Token, m, i)).ToList();
+        var bareAdds = await BatchAsync(bare.EndPoint, adds, 1, MailroomApi.AnyJson, null, cancellationToken);
+        var bareMods = await BatchAsync(bare.EndPoint, mods, 1, MailroomApi.AnyJson, null, cancellationToken);
+
+        var (slapd, problem) = await StartSlapdAsync(durability, round, cancellationToken);
+        await using (slapd)
+        {
+            Interleaved added, modified;
+            if (slapd is null)
+            {
+                Console.WriteLine(T($"{label}: ADD then MOD of {options.Members:N0} members…", $"{label}：新增后修改 {options.Members:N0} 个成员…"));
+                added = new(await BatchAsync(server.EndPoint, adds, 1, MailroomApi.EmptyBody, "ADD", cancellationToken), null, []);
+                modified = new(await BatchAsync(server.EndPoint, mods, 1, MailroomApi.EmptyBody, "MOD", cancellationToken), null, []);
+            }
+            else
+            {
+                Console.WriteLine(T(
+                    $"{label}: ADD then MOD of {options.Members:N0} members, alternating with slapd (mdb) in chunks of {options.SyncChunk:N0}…",
+                    $"{label}：新增后修改 {options.Members:N0} 个成员，与 slapd（mdb）每 {options.SyncChunk:N0} 个调用交替…"));
+                using var ldap = slapd.Connect();
+                WarmUpSlapd(ldap);
+                added = await InterleaveAsync(server, adds, slapd, ldap, SlapdReference.Adds("s", options.Members), "ADD", cancellationToken);
+                modified = await InterleaveAsync(server, mods, slapd, ldap, SlapdReference.Mods("s", options.Members), "MOD", cancellationToken);
+            }
+
+            var rates = slapd is null ? new SlapdRates(0, 0, problem) : new SlapdRates(added.Slapd!.PerSecond, modified.Slapd!.PerSecond, null);
+            if (rates.Problem is null)
+            {
+                Console.WriteLine(T(
+                    $"  Mailroom {added.Mailroom.PerSecond:N0} adds/s, {modified.Mailroom.PerSecond:N0} mods/s; slapd {rates.Adds:N0} adds/s, {rates.Mods:N0} mods/s",
+                    $"  Mailroom {added.Mailroom.PerSecond:N0} 新增/秒，{modified.Mailroom.PerSecond:N0} 修改/秒；slapd {rates.Adds:N0} 新增/秒，{rates.Mods:N0} 修改/秒"));
+            }
+
+            return new SyncRound(added, modified, bareAdds, bareMods, rates, session.DepartmentProblem);
+        }
+    }
+
+    // How much Mailroom ÷ slapd varied from one pair of chunks to the next.
+    private string? Spread(Interleaved run)
+    {
+        if (run.ChunkRatios.Count == 0)
+        {
+            return null;
+        }
+
+        var sorted = run.ChunkRatios.Order().ToList();
+        var (low, median, high) = (F(sorted[0]), F(sorted[sorted.Count / 2]), F(sorted[^1]));
+        return T(
+            $"alternating chunks of {options.SyncChunk:N0} calls, the server not timed paused; Mailroom/slapd per pair of chunks {low}–{high}, median {median}",
+            $"每 {options.SyncChunk:N0} 个调用交替一次，未计时的服务器暂停；每对分段的 Mailroom/slapd 为 {low}–{high}，中位数 {median}");
+
+        static string F(double ratio) => ratio.ToString("0.00", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="requests"/> to Mailroom and <paramref name="ldapRequests"/> to slapd,
+    /// one connection each, in alternating chunks, pausing the server not being timed.
+    /// </summary>
+    private async Task<Interleaved> InterleaveAsync(ServerProcess server, List<byte[]> requests, SlapdReference slapd, LdapConnection ldap, List<byte[]> ldapRequests, string what, CancellationToken cancellationToken)
+    {
+        using var client = await LoadClient.OpenAsync(server.EndPoint, blocking: true, cancellationToken);
+        var errors = new ErrorLog();
+        var slapdErrors = new ErrorLog();
+        var ratios = new List<double>();
+        var (mailroomSeconds, slapdSeconds) = (0.0, 0.0);
+        var (mailroomDone, slapdDone) = (0L, 0L);
+        var lastReport = Stopwatch.GetTimestamp();
+        for (var from = 0; from < requests.Count; from += options.SyncChunk)
+        {
+            var to = Math.Min(from + options.SyncChunk, requests.Count);
+            var slapdFirst = from / options.SyncChunk % 2 == 0;
+            var (mailroomChunk, slapdChunk) = (0.0, 0.0);
+            for (var side = 0; side < 2; side++)
+            {
+                if ((side == 0) == slapdFirst)
+                {
+                    ProcessPause.Pause(server.ProcessId);
+                    try
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        slapdDone += CallSlapd(ldap, ldapRequests, from, to, slapdErrors);
+                        slapdChunk = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                    }
+                    finally
+                    {
+                        ProcessPause.Resume(server.ProcessId);
+                    }
+                }
+                else
+                {
+                    ProcessPause.Pause(slapd.ProcessId);
+                    try
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        for (var i = from; i < to; i++)
+                        {
+                            if (await client.CallAsync(requests[i], MailroomApi.EmptyBody, errors, cancellationToken))
+                            {
+                                mailroomDone++;
+                            }
+                        }
+
+                        mailroomChunk = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                    }
+                    finally
+                    {
+                        ProcessPause.Resume(slapd.ProcessId);
+                    }
+                }
+            }
+
+            mailroomSeconds += mailroomChunk;
+            slapdSeconds += slapdChunk;
+            ratios.Add(slapdChunk / mailroomChunk);
+            if (Stopwatch.GetElapsedTime(lastReport) > TimeSpan.FromSeconds(Console.IsOutputRedirected ? 10 : 1) || to == requests.Count)
+            {
+                lastReport = Stopwatch.GetTimestamp();
+                Console.WriteLine(T(
+                    $"  {what}: {to:N0} / {requests.Count:N0}: Mailroom {mailroomDone / mailroomSeconds:N0}/s, slapd {slapdDone / slapdSeconds:N0}/s ({errors.Count + slapdErrors.Count:N0} errors)",
+                    $"  {what}：{to:N0} / {requests.Count:N0}：Mailroom {mailroomDone / mailroomSeconds:N0}/秒，slapd {slapdDone / slapdSeconds:N0}/秒（{errors.Count + slapdErrors.Count:N0} 个错误）"));
+            }
+        }
+
+        if (slapdErrors.Count > 0)
+        {
+            throw new InvalidOperationException(T($"slapd refused calls: {string.Join("; ", slapdErrors.Samples)}", $"slapd 拒绝了调用：{string.Join("; ", slapdErrors.Samples)}"));
+        }
+
+        return new Interleaved(
+            new BatchResult(mailroomDone, requests.Count, mailroomSeconds, errors.Count, errors.Samples),
+            new BatchResult(slapdDone, ldapRequests.Count, slapdSeconds, 0, []),
+            ratios);
+    }
+
+    // Refusals are counted; a broken connection ends the run with slapd's words.
+    private static long CallSlapd(LdapConnection ldap, List<byte[]> requests, int from, int to, ErrorLog errors)
+    {
+        var done = 0L;
+        try
+        {
+            for (var i = from; i < to; i++)
+            {
+                var code = ldap.Call(requests[i]);
+                if (code == 0)
+                {
+                    done++;
+                }
+                else
+                {
+                    errors.Add($"LDAP result {code}");
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidDataException)
+        {
+            throw new InvalidOperationException(T($"the slapd reference failed: {e.Message}", $"slapd 参照失败：{e.Message}"), e);
+        }
+
+        return done;
+    }
+
+    // Entries of their own, so that slapd's first timed calls find its caches and maps as warm as Mailroom's.
+    private void WarmUpSlapd(LdapConnection ldap)
+    {
+        var count = Math.Min(options.Members, 2_000);
+        var errors = new ErrorLog();
+        CallSlapd(ldap, SlapdReference.Adds("w", count), 0, count, errors);
+        CallSlapd(ldap, SlapdReference.Mods("w", count), 0, count, errors);
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(T($"slapd refused the warm-up calls: {string.Join("; ", errors.Samples)}", $"slapd 拒绝了预热调用：{string.Join("; ", errors.Samples)}"));
+        }
+    }
+
+    /// <summary>slapd running in one durability, or why it is not.</summary>
+    private async Task<(SlapdReference? Slapd, string? Problem)> StartSlapdAsync(string durability, int round, CancellationToken cancellationToken)
+    {
+        if (SlapdReference.Missing() is { } missing)
+        {
+            return (null, T($"slapd reference not run: {missing}", $"未测 slapd 参照：{missing}"));
+        }
+
+        try
+        {
+            return (await SlapdReference.StartAsync(Path.Combine(_runDir, $"slapd-{durability}-{round}"), durability == "Full", cancellationToken), null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception or System.Net.Sockets.SocketException or InvalidDataException)
+        {
+            return (null, T($"slapd reference failed: {e.Message}", $"slapd 参照失败：{e.Message}"));
         }
     }
 
@@ -313,33 +528,6 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     }
 
     /// <summary>
-    /// The issue's reference, slapd, measured here in the same run, in one durability, while no
-    /// Mailroom server runs (one left running would share the CPU with it: its password hardener
-    /// works through the members just added). Without slapd, or when it fails, says why.
-    /// </summary>
-    private async Task<SlapdRates> MeasureSlapdAsync(string durability, int round, CancellationToken cancellationToken)
-    {
-        if (SlapdReference.Missing() is { } missing)
-        {
-            return new SlapdRates(0, 0, T($"slapd reference not run: {missing}", $"未测 slapd 参照：{missing}"));
-        }
-
-        Console.WriteLine(T($"slapd (mdb), {durability}, 1 connection: ldapadd then ldapmodify of {options.Members:N0} entries…", $"slapd（mdb），{durability}，1 个连接：ldapadd 后 ldapmodify {options.Members:N0} 个条目…"));
-        try
-        {
-            var dir = Path.Combine(_runDir, $"slapd-{durability}-{round}");
-            var (adds, mods) = await SlapdReference.MeasureAsync(dir, durability == "Full", options.Members, cancellationToken);
-            RunDirectory.TryDelete(dir);
-            Console.WriteLine(T($"  {adds:N0} adds/s, {mods:N0} mods/s", $"  {adds:N0} 新增/秒，{mods:N0} 修改/秒"));
-            return new SlapdRates(adds, mods, null);
-        }
-        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception or System.Net.Sockets.SocketException)
-        {
-            return new SlapdRates(0, 0, T($"slapd reference failed: {e.Message}", $"slapd 参照失败：{e.Message}"));
-        }
-    }
-
-    /// <summary>
     /// The minimum rates for the ADD and MOD rows of a durability, with notes saying where they
     /// come from and Mailroom's ratio: slapd's rates of this run, or, without them, the issue's
     /// figures for its reference machine.
@@ -361,8 +549,8 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     {
         var ratio = (mailroom / slapd).ToString("0.00", CultureInfo.InvariantCulture);
         return new SyncTarget(slapd, T(
-            $"target: slapd (mdb) in this round, Mailroom/slapd {ratio}; on the issue's reference machine slapd does {Report.Rate(reference, unit)}",
-            $"目标：本轮 slapd（mdb），Mailroom/slapd {ratio}；issue 所给参考机器上 slapd 为 {Report.Rate(reference, unit)}"));
+            $"target: slapd (mdb) in this run, Mailroom/slapd {ratio}; on the issue's reference machine slapd does {Report.Rate(reference, unit)}",
+            $"目标：本次运行中的 slapd（mdb），Mailroom/slapd {ratio}；issue 所给参考机器上 slapd 为 {Report.Rate(reference, unit)}"));
     }
 
     /// <summary>The least rate an ADD or MOD row must reach, and where it comes from.</summary>
@@ -370,6 +558,12 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
 
     /// <summary>slapd's rates in one durability, or why there are none.</summary>
     private readonly record struct SlapdRates(double Adds, double Mods, string? Problem);
+
+    /// <summary>One round of the one-connection rows: the interleaved ADD and MOD runs, the bare endpoint's rates for the same requests, and slapd's.</summary>
+    private sealed record SyncRound(Interleaved Added, Interleaved Modified, BatchResult BareAdds, BatchResult BareMods, SlapdRates Slapd, string? DepartmentProblem);
+
+    /// <summary>Mailroom's and slapd's share of one interleaved run (slapd's null when it did not run), and Mailroom ÷ slapd per pair of chunks.</summary>
+    private sealed record Interleaved(BatchResult Mailroom, BatchResult? Slapd, IReadOnlyList<double> ChunkRatios);
 
     /// <summary>One ADD-then-MOD measurement, with the bare endpoint's rates for the same requests.</summary>
     private sealed record SyncRun(BatchResult Added, BatchResult BareAdds, BatchResult Modified, BatchResult BareMods);

@@ -46,6 +46,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public string Name { get; }
 
+    public int ProcessId => _process.Id;
+
     public IPEndPoint EndPoint { get; private set; } = new(IPAddress.Loopback, 0);
 
     /// <summary>Mailroom's inbound SMTP listener, once it listens (it opens after HTTP; a bare server never does).</summary>

@@ -2,71 +2,121 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using static Mailroom.Bench.Text;
 
 namespace Mailroom.Bench;
 
 /// <summary>
-/// The issue's reference for user/sync, measured on this machine in the same run: OpenLDAP's slapd
-/// with the mdb backend, adding and then modifying the same number of entries with ldapadd and
-/// ldapmodify, one operation at a time over one connection. "Full" syncs every transaction (mdb's
-/// default), "Normal" runs with dbnosync. Needs Debian's slapd and ldap-utils.
+/// The issue's reference for user/sync, run on this machine in the same run: OpenLDAP's slapd with
+/// the mdb backend on a loopback port, adding and then modifying entries one operation at a time
+/// over one connection (<see cref="LdapConnection"/>, pre-encoded requests like Mailroom's).
+/// "Full" syncs every transaction (mdb's default), "Normal" runs with dbnosync. Needs Debian's slapd.
 /// </summary>
-internal static class SlapdReference
+internal sealed class SlapdReference : IAsyncDisposable
 {
     private const string Slapd = "/usr/sbin/slapd";
-    private const string LdapAdd = "/usr/bin/ldapadd";
-    private const string LdapModify = "/usr/bin/ldapmodify";
     private const string SchemaDir = "/etc/ldap/schema";
     private const string Suffix = "dc=gzdev,dc=com";
     private const string RootDn = "cn=admin," + Suffix;
     private const string RootPassword = "bench-secret";
 
+    private readonly Process _process;
+
+    private SlapdReference(Process process, IPEndPoint endPoint)
+    {
+        _process = process;
+        EndPoint = endPoint;
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    public int ProcessId => _process.Id;
+
     /// <summary>Why the reference cannot run here; null when it can.</summary>
     public static string? Missing() =>
-        File.Exists(Slapd) && File.Exists(LdapAdd) && File.Exists(LdapModify) && File.Exists(Path.Combine(SchemaDir, "inetorgperson.schema"))
+        File.Exists(Slapd) && File.Exists(Path.Combine(SchemaDir, "inetorgperson.schema"))
             ? null
-            : T("slapd is not installed (apt-get install slapd ldap-utils)", "未安装 slapd（apt-get install slapd ldap-utils）");
+            : T("slapd is not installed (apt-get install slapd)", "未安装 slapd（apt-get install slapd）");
 
-    /// <summary>Adds/s and modifies/s of <paramref name="count"/> entries; throws with slapd's words when it fails.</summary>
-    public static async Task<(double Adds, double Mods)> MeasureAsync(string dir, bool syncEveryCommit, int count, CancellationToken cancellationToken)
+    /// <summary>Starts slapd on an empty database in <paramref name="dir"/> holding the base entry; throws with slapd's words when it fails.</summary>
+    public static async Task<SlapdReference> StartAsync(string dir, bool syncEveryCommit, CancellationToken cancellationToken)
     {
         var db = Path.Combine(dir, "db");
         System.IO.Directory.CreateDirectory(db);
         var config = Path.Combine(dir, "slapd.conf");
         await File.WriteAllTextAsync(config, Config(db, syncEveryCommit), cancellationToken);
-        var (adds, mods) = await WriteLdifAsync(dir, count, cancellationToken);
         var port = FreePort();
-        var url = $"ldap://127.0.0.1:{port}/";
 
         // -d 0: stay in the foreground without debug output, so that the bench owns the process.
-        // Only its errors are read (stdout is left alone: a redirected pipe nobody drains could block it).
-        using var slapd = Process.Start(new ProcessStartInfo(Slapd, ["-f", config, "-h", url, "-d", "0"])
-        {
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("slapd did not start");
-        var slapdOutput = slapd.StandardError.ReadToEndAsync(cancellationToken);
+        // Its errors go to a file: a redirected pipe that nobody drains while it is paused could block it.
+        var errors = Path.Combine(dir, "slapd.err");
+        var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", $"exec {Slapd} -f '{config}' -h ldap://127.0.0.1:{port}/ -d 0 2>'{errors}'"]))
+            ?? throw new InvalidOperationException("slapd did not start");
+        var slapd = new SlapdReference(process, new IPEndPoint(IPAddress.Loopback, port));
         try
         {
-            await WaitForPortAsync(port, slapd, cancellationToken);
-            await RunAsync(LdapAdd, url, Path.Combine(dir, "base.ldif"), cancellationToken);
-            var added = await TimeAsync(LdapAdd, url, adds, cancellationToken);
-            var modified = await TimeAsync(LdapModify, url, mods, cancellationToken);
-            return (count / added.TotalSeconds, count / modified.TotalSeconds);
+            await WaitForPortAsync(port, process, errors, cancellationToken);
+            using var connection = slapd.Connect();
+            Check(connection.Call(LdapMessages.Add(2, Suffix, [("objectClass", ["dcObject", "organization"]), ("o", ["gzdev"]), ("dc", ["gzdev"])])), "adding the base entry");
+            return slapd;
         }
-        catch (InvalidOperationException e) when (slapd.HasExited)
+        catch
         {
-            throw new InvalidOperationException($"{e.Message}; slapd: {(await slapdOutput).Trim()}", e);
+            await slapd.DisposeAsync();
+            throw;
         }
-        finally
-        {
-            if (!slapd.HasExited)
-            {
-                slapd.Kill(entireProcessTree: true);
-            }
+    }
 
-            await slapd.WaitForExitAsync(CancellationToken.None);
+    /// <summary>A connection bound as the directory's administrator.</summary>
+    public LdapConnection Connect()
+    {
+        var connection = LdapConnection.Open(EndPoint);
+        try
+        {
+            Check(connection.Call(LdapMessages.Bind(1, RootDn, RootPassword)), "binding");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The adds of entries named <paramref name="prefix"/>0… as user/sync ADD carries them: name, address, password.</summary>
+    public static List<byte[]> Adds(string prefix, int count) =>
+        [.. Enumerable.Range(0, count).Select(i =>
+        {
+            var uid = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i}");
+            return LdapMessages.Add(2 + i, $"uid={uid},{Suffix}", [
+                ("objectClass", ["inetOrgPerson"]), ("uid", [uid]), ("cn", [string.Create(CultureInfo.InvariantCulture, $"成员 {i}")]), ("sn", [uid]),
+                ("mail", [$"{uid}@gzdev.com"]), ("userPassword", [string.Create(CultureInfo.InvariantCulture, $"Passw0rd-{i}")])]);
+        })];
+
+    /// <summary>The modifies of those entries as user/sync MOD carries them: a new name and a position.</summary>
+    public static List<byte[]> Mods(string prefix, int count) =>
+        [.. Enumerable.Range(0, count).Select(i => LdapMessages.Modify(
+            2 + i,
+            string.Create(CultureInfo.InvariantCulture, $"uid={prefix}{i},{Suffix}"),
+            [("cn", string.Create(CultureInfo.InvariantCulture, $"成员 {i}·新")), ("title", "工程师")]))];
+
+    public async ValueTask DisposeAsync()
+    {
+        ProcessPause.Resume(_process.Id);
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync(CancellationToken.None);
+        _process.Dispose();
+    }
+
+    private static void Check(int resultCode, string what)
+    {
+        if (resultCode != 0)
+        {
+            throw new InvalidOperationException($"slapd refused {what}: LDAP result {resultCode}");
         }
     }
 
@@ -89,53 +139,6 @@ internal static class SlapdReference
 
         """;
 
-    // The entries carry what a user/sync ADD and MOD carry: name, address, password; new name and position.
-    private static async Task<(string Adds, string Mods)> WriteLdifAsync(string dir, int count, CancellationToken cancellationToken)
-    {
-        await File.WriteAllTextAsync(
-            Path.Combine(dir, "base.ldif"),
-            $"dn: {Suffix}\nobjectClass: dcObject\nobjectClass: organization\no: gzdev\ndc: gzdev\n\n",
-            cancellationToken);
-        var adds = new StringBuilder();
-        var mods = new StringBuilder();
-        for (var i = 0; i < count; i++)
-        {
-            var uid = string.Create(CultureInfo.InvariantCulture, $"s{i}");
-            adds.Append(CultureInfo.InvariantCulture, $"dn: uid={uid},{Suffix}\nobjectClass: inetOrgPerson\nuid: {uid}\ncn: 成员 {i}\nsn: {uid}\nmail: {uid}@gzdev.com\nuserPassword: Passw0rd-{i}\n\n");
-            mods.Append(CultureInfo.InvariantCulture, $"dn: uid={uid},{Suffix}\nchangetype: modify\nreplace: cn\ncn: 成员 {i}·新\n-\nreplace: title\ntitle: 工程师\n-\n\n");
-        }
-
-        var addsFile = Path.Combine(dir, "adds.ldif");
-        var modsFile = Path.Combine(dir, "mods.ldif");
-        await File.WriteAllTextAsync(addsFile, adds.ToString(), cancellationToken);
-        await File.WriteAllTextAsync(modsFile, mods.ToString(), cancellationToken);
-        return (addsFile, modsFile);
-    }
-
-    private static async Task<TimeSpan> TimeAsync(string tool, string url, string ldif, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        await RunAsync(tool, url, ldif, cancellationToken);
-        return Stopwatch.GetElapsedTime(started);
-    }
-
-    private static async Task RunAsync(string tool, string url, string ldif, CancellationToken cancellationToken)
-    {
-        using var process = Process.Start(new ProcessStartInfo(tool, ["-x", "-D", RootDn, "-w", RootPassword, "-H", url, "-f", ldif])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        }) ?? throw new InvalidOperationException($"{tool} did not start");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = await process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        await output;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(tool)} exited with {process.ExitCode}: {errors.Trim()}");
-        }
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -143,14 +146,15 @@ internal static class SlapdReference
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task WaitForPortAsync(int port, Process slapd, CancellationToken cancellationToken)
+    private static async Task WaitForPortAsync(int port, Process slapd, string errors, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 15;
         while (true)
         {
             if (slapd.HasExited)
             {
-                throw new InvalidOperationException($"slapd exited with {slapd.ExitCode}");
+                var said = File.Exists(errors) ? (await File.ReadAllTextAsync(errors, cancellationToken)).Trim() : "";
+                throw new InvalidOperationException($"slapd exited with {slapd.ExitCode}: {said}");
             }
 
             try
