@@ -261,22 +261,11 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
         var label = $"user/sync {durability}, {Connections(1)}";
         await using var server = await StartMailroomAsync($"mailroom-{durability.ToLowerInvariant()}-{round}", durability, cancellationToken);
         var session = await ConnectAsync(server, cancellationToken);
-        if (session.UserSync is { } missing)
+        if (await PrepareSyncAsync(label, bare, session, 1, "s", cancellationToken) is not var (_, adds, mods))
         {
-            report.NotRun(label, missing);
             return null;
         }
 
-        var warmupFailures = await WarmUpSyncAsync(bare, session, 1, cancellationToken);
-        if (warmupFailures.Count > 0)
-        {
-            report.NotRun(label, T($"the warm-up calls failed: {string.Join("; ", warmupFailures)}", $"预热调用失败：{string.Join("; ", warmupFailures)}"));
-            return null;
-        }
-
-        var members = Enumerable.Range(0, options.Members).Select(i => MailroomApi.Address("s", i)).ToList();
-        var adds = members.Select((m, i) => MailroomApi.UserAdd(session.Token, m, i, session.Department(i))).ToList();
-        var mods = members.Select((m, i) => MailroomApi.UserMod(session.Token, m, i)).ToList();
         var bareAdds = await BatchAsync(bare.EndPoint, adds, 1, MailroomApi.AnyJson, null, cancellationToken);
         var bareMods = await BatchAsync(bare.EndPoint, mods, 1, MailroomApi.AnyJson, null, cancellationToken);
 
@@ -352,38 +341,13 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
             {
                 if ((side == 0) == slapdFirst)
                 {
-                    ProcessPause.Pause(server.ProcessId);
-                    try
-                    {
-                        var started = Stopwatch.GetTimestamp();
-                        slapdDone += CallSlapd(ldap, ldapRequests, from, to, slapdErrors);
-                        slapdChunk = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                    }
-                    finally
-                    {
-                        ProcessPause.Resume(server.ProcessId);
-                    }
+                    (var done, slapdChunk) = await ChunkWhilePausedAsync(server.ProcessId, () => Task.FromResult(CallSlapd(ldap, ldapRequests, from, to, slapdErrors)));
+                    slapdDone += done;
                 }
                 else
                 {
-                    ProcessPause.Pause(slapd.ProcessId);
-                    try
-                    {
-                        var started = Stopwatch.GetTimestamp();
-                        for (var i = from; i < to; i++)
-                        {
-                            if (await client.CallAsync(requests[i], MailroomApi.EmptyBody, errors, cancellationToken))
-                            {
-                                mailroomDone++;
-                            }
-                        }
-
-                        mailroomChunk = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                    }
-                    finally
-                    {
-                        ProcessPause.Resume(slapd.ProcessId);
-                    }
+                    (var done, mailroomChunk) = await ChunkWhilePausedAsync(slapd.ProcessId, () => CallMailroomAsync(client, requests, from, to, errors, cancellationToken));
+                    mailroomDone += done;
                 }
             }
 
@@ -408,6 +372,36 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
             new BatchResult(mailroomDone, requests.Count, mailroomSeconds, errors.Count, errors.Samples),
             new BatchResult(slapdDone, ldapRequests.Count, slapdSeconds, 0, []),
             ratios);
+    }
+
+    // One chunk while the other server is paused: its successful calls, and the seconds it took.
+    private static async Task<(long Done, double Seconds)> ChunkWhilePausedAsync(int pausedProcessId, Func<Task<long>> chunk)
+    {
+        ProcessPause.Pause(pausedProcessId);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var done = await chunk();
+            return (done, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+        finally
+        {
+            ProcessPause.Resume(pausedProcessId);
+        }
+    }
+
+    private static async Task<long> CallMailroomAsync(LoadClient client, List<byte[]> requests, int from, int to, ErrorLog errors, CancellationToken cancellationToken)
+    {
+        var done = 0L;
+        for (var i = from; i < to; i++)
+        {
+            if (await client.CallAsync(requests[i], MailroomApi.EmptyBody, errors, cancellationToken))
+            {
+                done++;
+            }
+        }
+
+        return done;
     }
 
     // Refusals are counted; a broken connection ends the run with slapd's words.
@@ -472,24 +466,12 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
     private async Task<SyncRun?> MeasureSyncAsync(ServerProcess bare, MailroomSession session, string durability, int connections, CancellationToken cancellationToken)
     {
         var label = $"user/sync {durability}, {Connections(connections)}";
-        if (session.UserSync is { } missing)
+        if (await PrepareSyncAsync(label, bare, session, connections, connections == 1 ? "s" : "c", cancellationToken) is not var (members, adds, mods))
         {
-            report.NotRun(label, missing);
             return null;
         }
 
         Console.WriteLine(T($"{label}: ADD then MOD of {options.Members:N0} members…", $"{label}：新增后修改 {options.Members:N0} 个成员…"));
-        var prefix = connections == 1 ? "s" : "c";
-        var members = Enumerable.Range(0, options.Members).Select(i => MailroomApi.Address(prefix, i)).ToList();
-        var adds = members.Select((m, i) => MailroomApi.UserAdd(session.Token, m, i, session.Department(i))).ToList();
-        var mods = members.Select((m, i) => MailroomApi.UserMod(session.Token, m, i)).ToList();
-
-        var warmupFailures = await WarmUpSyncAsync(bare, session, connections, cancellationToken);
-        if (warmupFailures.Count > 0)
-        {
-            report.NotRun(label, T($"the warm-up calls failed: {string.Join("; ", warmupFailures)}", $"预热调用失败：{string.Join("; ", warmupFailures)}"));
-            return null;
-        }
 
         var bareAdds = await BatchAsync(bare.EndPoint, adds, connections, MailroomApi.AnyJson, null, cancellationToken);
         var added = await BatchAsync(session.Server.EndPoint, adds, connections, MailroomApi.EmptyBody, "ADD", cancellationToken);
@@ -497,6 +479,31 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
         var modified = await BatchAsync(session.Server.EndPoint, mods, connections, MailroomApi.EmptyBody, "MOD", cancellationToken);
         session.Members.AddRange(members);
         return new SyncRun(added, bareAdds, modified, bareMods);
+    }
+
+    /// <summary>
+    /// The ADD and MOD requests for members <paramref name="prefix"/>0… of a user/sync run, once
+    /// the server has been warmed up; null when it could not run (reported as not run).
+    /// </summary>
+    private async Task<(List<string> Members, List<byte[]> Adds, List<byte[]> Mods)?> PrepareSyncAsync(string label, ServerProcess bare, MailroomSession session, int connections, string prefix, CancellationToken cancellationToken)
+    {
+        if (session.UserSync is { } missing)
+        {
+            report.NotRun(label, missing);
+            return null;
+        }
+
+        var members = Enumerable.Range(0, options.Members).Select(i => MailroomApi.Address(prefix, i)).ToList();
+        var adds = members.Select((m, i) => MailroomApi.UserAdd(session.Token, m, i, session.Department(i))).ToList();
+        var mods = members.Select((m, i) => MailroomApi.UserMod(session.Token, m, i)).ToList();
+        var warmupFailures = await WarmUpSyncAsync(bare, session, connections, cancellationToken);
+        if (warmupFailures.Count > 0)
+        {
+            report.NotRun(label, T($"the warm-up calls failed: {string.Join("; ", warmupFailures)}", $"预热调用失败：{string.Join("; ", warmupFailures)}"));
+            return null;
+        }
+
+        return (members, adds, mods);
     }
 
     /// <summary>

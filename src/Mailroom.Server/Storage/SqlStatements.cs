@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace Mailroom.Server.Storage;
@@ -6,14 +5,13 @@ namespace Mailroom.Server.Storage;
 /// <summary>Tells the statements that may change the database from those that only read it.</summary>
 internal static partial class SqlStatements
 {
-    private static readonly ConcurrentDictionary<string, bool> Known = new(StringComparer.Ordinal);
-
     /// <summary>
     /// True unless the statement only reads (SELECT, or WITH without INSERT, UPDATE, DELETE or
     /// REPLACE) or controls the transaction. In doubt, true: journaling a read costs only space.
+    /// Asked once per statement and connection (<see cref="PooledConnection.Statement"/>).
     /// </summary>
-    public static bool Changes(string sql) => Known.GetOrAdd(sql, static text =>
-        !Control().IsMatch(text) && !Select().IsMatch(text) && (!Cte().IsMatch(text) || Writes().IsMatch(text)));
+    public static bool Changes(string sql) =>
+        !Control().IsMatch(sql) && !Select().IsMatch(sql) && (!Cte().IsMatch(sql) || Writes().IsMatch(sql));
 
     [GeneratedRegex(@"^\s*SELECT\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Select();

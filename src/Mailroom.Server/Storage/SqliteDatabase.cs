@@ -276,10 +276,9 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
                 }
 
                 session.Recording = deferring ? [] : null;
-                var undo = batch.Count > 1 ? Undo.Savepoint : Undo.Transaction;
                 foreach (var item in batch)
                 {
-                    await RunOneAsync(session, item, undo);
+                    await RunOneAsync(session, item, alone: batch.Count == 1);
                 }
 
                 if (deferring)
@@ -452,12 +451,12 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     // path) runs without one, two statements fewer and no page copies into a statement journal: its
     // undo rolls the transaction back and opens it again, which replays any answered calls it held
     // from the call journal. A call refused before it changed anything needs no undo at all.
-    private async Task RunOneAsync(StoreSession session, WriteItem item, Undo undo)
+    private async Task RunOneAsync(StoreSession session, WriteItem item, bool alone)
     {
         var keep = session.AfterCommitCount;
         var recorded = session.Recording?.Count ?? 0;
         var changes = session.Changes;
-        if (undo == Undo.Savepoint)
+        if (!alone)
         {
             await session.ExecuteAsync("SAVEPOINT call");
         }
@@ -470,20 +469,20 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A fault in one call undoes that call only; the others in the batch go on.
-            await UndoAsync(session, keep, recorded, undo);
+            await UndoAsync(session, keep, recorded, alone);
             item.Fault(e);
             return;
         }
 
-        if (error is not null && undo == Undo.Transaction && session.Changes == changes)
+        if (error is not null && alone && session.Changes == changes)
         {
             session.DiscardAfterCommit(keep);
         }
         else if (error is not null)
         {
-            await UndoAsync(session, keep, recorded, undo);
+            await UndoAsync(session, keep, recorded, alone);
         }
-        else if (undo == Undo.Savepoint)
+        else if (!alone)
         {
             await session.ExecuteAsync("RELEASE call");
         }
@@ -496,9 +495,9 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 
     // Alone, the call's undo rolls the transaction back and opens a fresh one for its log line,
     // with the answered calls replayed; the batch then commits, so the next undo replays little.
-    private async Task UndoAsync(StoreSession session, int keep, int recorded, Undo undo)
+    private async Task UndoAsync(StoreSession session, int keep, int recorded, bool alone)
     {
-        if (undo == Undo.Transaction)
+        if (alone)
         {
             await session.ExecuteAsync("ROLLBACK");
             _open = false;
@@ -523,12 +522,6 @@ internal sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Replayed {Records} call-journal records left uncommitted by a stopped writer ({Journal})")]
     private static partial void LogReplayed(ILogger logger, int records, string journal);
-
-    private enum Undo
-    {
-        Transaction,
-        Savepoint,
-    }
 
     private abstract class WriteItem(bool journaled)
     {

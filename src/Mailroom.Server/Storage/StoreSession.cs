@@ -62,22 +62,34 @@ internal sealed class StoreSession
     /// <summary>How many statements that change the database have succeeded in this session.</summary>
     internal int Changes { get; private set; }
 
-    public Task<int> ExecuteAsync(string sql, params ReadOnlySpan<(string Name, object? Value)> args) =>
-        RecordedAsync(Prepare(sql, args).ExecuteNonQueryAsync(), Capture(sql, args));
+    public Task<int> ExecuteAsync(string sql, params ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        var statement = Prepare(sql, args);
+        return RecordedAsync(statement.Command.ExecuteNonQueryAsync(), Capture(statement, sql, args));
+    }
 
-    public Task<T?> ScalarAsync<T>(string sql, params ReadOnlySpan<(string Name, object? Value)> args) =>
-        RecordedAsync(ScalarAsync<T>(Prepare(sql, args)), Capture(sql, args));
+    public Task<T?> ScalarAsync<T>(string sql, params ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        var statement = Prepare(sql, args);
+        return RecordedAsync(ScalarAsync<T>(statement.Command), Capture(statement, sql, args));
+    }
 
-    public Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> args) =>
-        RecordedAsync(QueryAsync(Prepare(sql, args), map), Capture(sql, args));
+    public Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> args)
+    {
+        var statement = Prepare(sql, args);
+        return RecordedAsync(QueryAsync(statement.Command, map), Capture(statement, sql, args));
+    }
 
     public Task<T?> QuerySingleAsync<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> args)
-        where T : class =>
-        RecordedAsync(QuerySingleAsync(Prepare(sql, args), map), Capture(sql, args));
+        where T : class
+    {
+        var statement = Prepare(sql, args);
+        return RecordedAsync(QuerySingleAsync(statement.Command, map), Capture(statement, sql, args));
+    }
 
     // Null for a statement that only reads; otherwise the change to count and, while recording, to record.
-    private RecordedStatement? Capture(string sql, ReadOnlySpan<(string Name, object? Value)> args) =>
-        !SqlStatements.Changes(sql) ? null : Recording is null ? Unrecorded : new RecordedStatement(sql, args.ToArray());
+    private RecordedStatement? Capture(PreparedStatement statement, string sql, ReadOnlySpan<(string Name, object? Value)> args) =>
+        !statement.Changes ? null : Recording is null ? Unrecorded : new RecordedStatement(sql, args.ToArray());
 
     private Task<T> RecordedAsync<T>(Task<T> execution, RecordedStatement? statement)
     {
@@ -119,21 +131,21 @@ internal sealed class StoreSession
         return await reader.ReadAsync() ? map(reader) : null;
     }
 
-    private DbCommand Prepare(string sql, ReadOnlySpan<(string Name, object? Value)> args)
+    private PreparedStatement Prepare(string sql, ReadOnlySpan<(string Name, object? Value)> args)
     {
-        var command = _connection.Command(sql);
-        var parameters = command.Parameters;
+        var statement = _connection.Statement(sql);
+        var parameters = statement.Command.Parameters;
         if (parameters.Count == 0)
         {
             foreach (var (name, value) in args)
             {
-                var parameter = command.CreateParameter();
+                var parameter = statement.Command.CreateParameter();
                 parameter.ParameterName = name;
                 parameter.Value = value ?? DBNull.Value;
                 parameters.Add(parameter);
             }
 
-            return command;
+            return statement;
         }
 
         // The same SQL text always comes from the same call site, with the same arguments in order.
@@ -142,6 +154,6 @@ internal sealed class StoreSession
             parameters[i].Value = args[i].Value ?? DBNull.Value;
         }
 
-        return command;
+        return statement;
     }
 }
