@@ -227,7 +227,10 @@ internal sealed class ClientChannel(long clientKey, long enterpriseId, PushConte
         return closed;
     }
 
-    /// <summary>A listen of this client finished (answered, or its client left): the online grace starts again.</summary>
+    /// <summary>
+    /// A listen of this client is answered (stamped before the answer is written) or ends: the
+    /// online grace starts again.
+    /// </summary>
     public void Finish() => Volatile.Write(ref _lastFinished, NowMs());
 
     /// <summary>An event written to an event stream: kept for a stream resumed with Last-Event-ID.</summary>

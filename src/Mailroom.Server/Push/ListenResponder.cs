@@ -126,53 +126,34 @@ internal sealed class ListenResponder(ListenHub hub)
             }
         }
 
-        var answering = AnswerAsync(http, channel, outcome);
-        if (!answering.IsCompletedSuccessfully)
-        {
-            return FinishAsync(answering, channel);
-        }
-
+        // The grace time starts before the answer is written, so never after the client has seen it.
         channel.Finish();
-        return Answered;
+        var answering = AnswerAsync(http, channel, outcome);
+        return answering.IsCompletedSuccessfully ? Answered : AwaitAnswerAsync(answering);
     }
 
-    private static async Task<object?> FinishAsync(ValueTask answering, ClientChannel channel)
+    private static async Task<object?> AwaitAnswerAsync(ValueTask answering)
     {
-        try
-        {
-            await answering;
-        }
-        finally
-        {
-            channel.Finish();
-        }
-
+        await answering;
         return EmptyHttpResult.Instance;
     }
 
     private async Task<object?> HoldAsync(HttpContext http, ClientChannel channel, ListenWaiter waiter)
     {
+        // Registered once held: a client already gone is let go at once by the registration itself.
+        ListenOutcome outcome;
+        var registration = http.RequestAborted.UnsafeRegister(static w => ((ListenWaiter)w!).Abandon(), waiter);
         try
         {
-            // Registered once held: a client already gone is let go at once by the registration itself.
-            ListenOutcome outcome;
-            var registration = http.RequestAborted.UnsafeRegister(static w => ((ListenWaiter)w!).Abandon(), waiter);
-            try
-            {
-                outcome = await waiter.WaitAsync();
-            }
-            finally
-            {
-                registration.Unregister();
-            }
-
-            await AnswerAsync(http, channel, outcome);
+            outcome = await waiter.WaitAsync();
         }
         finally
         {
-            channel.Finish();
+            registration.Unregister();
         }
 
+        channel.Finish();
+        await AnswerAsync(http, channel, outcome);
         return EmptyHttpResult.Instance;
     }
 
@@ -262,6 +243,7 @@ internal sealed class ListenResponder(ListenHub hub)
                 }
 
                 waiter.Reset();
+                channel.Finish();
                 var answer = outcome.Value;
                 switch (answer.Kind)
                 {
@@ -306,8 +288,6 @@ internal sealed class ListenResponder(ListenHub hub)
                 {
                     Count(answer);
                 }
-
-                channel.Finish();
             }
         }
         finally
