@@ -14,14 +14,6 @@ internal static class ProtocolExtensions
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = (limits.Get<ProtocolLimits>() ?? new ProtocolLimits()).DrainLimitBytes;
         });
-
-        // Kestrel parses, runs the request and sends the answer on the pool thread that received
-        // it, instead of handing each step on through its I/O queues: a call takes two thread-pool
-        // dispatches fewer (≈ 15% more one-connection user/sync calls per second). Socket
-        // completions still come from the pool (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is not
-        // set), so no request runs on the socket engine's own thread. What inline scheduling makes
-        // unsafe is a synchronous read of a request body, which nothing here does.
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         return builder;
     }
 
