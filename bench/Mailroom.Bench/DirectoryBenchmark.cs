@@ -363,10 +363,7 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
             }
         }
 
-        if (slapdErrors.Count > 0)
-        {
-            throw new InvalidOperationException(T($"slapd refused calls: {string.Join("; ", slapdErrors.Samples)}", $"slapd 拒绝了调用：{string.Join("; ", slapdErrors.Samples)}"));
-        }
+        ThrowIfSlapdRefused(slapdErrors, "calls", "调用");
 
         return new Interleaved(
             new BatchResult(mailroomDone, requests.Count, mailroomSeconds, errors.Count, errors.Samples),
@@ -438,9 +435,16 @@ internal sealed class DirectoryBenchmark(BenchOptions options, string serverDll,
         var errors = new ErrorLog();
         CallSlapd(ldap, SlapdReference.Adds("w", count), 0, count, errors);
         CallSlapd(ldap, SlapdReference.Mods("w", count), 0, count, errors);
+        ThrowIfSlapdRefused(errors, "the warm-up calls", "预热调用");
+    }
+
+    // slapd refusing a call means the reference itself is broken: the run stops rather than report it.
+    private static void ThrowIfSlapdRefused(ErrorLog errors, string calls, string callsZh)
+    {
         if (errors.Count > 0)
         {
-            throw new InvalidOperationException(T($"slapd refused the warm-up calls: {string.Join("; ", errors.Samples)}", $"slapd 拒绝了预热调用：{string.Join("; ", errors.Samples)}"));
+            var samples = string.Join("; ", errors.Samples);
+            throw new InvalidOperationException(T($"slapd refused {calls}: {samples}", $"slapd 拒绝了{callsZh}：{samples}"));
         }
     }
 
