@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Options;
+
 namespace Mailroom.Server.Protocol;
 
 internal static class ProtocolExtensions
@@ -9,6 +12,11 @@ internal static class ProtocolExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ServerActivity>();
         builder.Services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
+        builder.Services.AddOptions<TransportOptions>().BindConfiguration(TransportOptions.Section);
+        builder.Services.AddSingleton(services => new ConnectionScheduling(services.GetRequiredService<IOptions<TransportOptions>>().Value.InlineLimit));
+
+        // After Kestrel's socket transport, so that Kestrel asks this one first for TCP listeners.
+        builder.Services.AddSingleton<IConnectionListenerFactory, SchedulingSocketTransport>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

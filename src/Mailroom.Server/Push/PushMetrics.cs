@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mailroom.Server.Protocol;
 using Prometheus;
 
 namespace Mailroom.Server.Push;
@@ -25,12 +26,16 @@ internal sealed class PushMetrics
     private readonly Gauge _resident;
     private readonly Gauge _cpu;
     private readonly Gauge _heap;
+    private readonly Gauge.Child _inlineConnections;
+    private readonly Gauge.Child _pooledConnections;
+    private readonly ConnectionScheduling? _connections;
     private long _heldCount;
     private long _streamCount;
     private Func<QueueTotals>? _queues;
 
-    public PushMetrics()
+    public PushMetrics(ConnectionScheduling? connections = null)
     {
+        _connections = connections;
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         // The text format served here has no exemplars; looking one up costs every answer a trace-context read.
@@ -57,6 +62,12 @@ internal sealed class PushMetrics
         _resident = factory.CreateGauge("process_resident_memory_bytes", "Resident memory of the server process.");
         _cpu = factory.CreateGauge("process_cpu_seconds_total", "CPU time the server process has used (user and system).");
         _heap = factory.CreateGauge("dotnet_gc_heap_bytes", "Size of the managed heap after the last garbage collection.");
+        var open = factory.CreateGauge(
+            "mailroom_http_connections",
+            "HTTP connections open now, by how their requests run: inline (on the thread that received them, while few are open) or pooled (handed on through the thread pool).",
+            new GaugeConfiguration { LabelNames = ["scheduling"] });
+        _inlineConnections = open.WithLabels("inline");
+        _pooledConnections = open.WithLabels("pooled");
         Registry.AddBeforeCollectCallback(Update);
     }
 
@@ -87,6 +98,12 @@ internal sealed class PushMetrics
         _heap.Set(GC.GetGCMemoryInfo().HeapSizeBytes);
         _held.Set(Interlocked.Read(ref _heldCount));
         _streams.Set(Interlocked.Read(ref _streamCount));
+        if (_connections is not null)
+        {
+            _inlineConnections.Set(_connections.InlineOpen);
+            _pooledConnections.Set(_connections.PooledOpen);
+        }
+
         if (_queues?.Invoke() is { } totals)
         {
             _queued.Set(totals.Queued);
