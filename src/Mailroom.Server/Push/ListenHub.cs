@@ -117,9 +117,23 @@ internal sealed partial class ListenHub : IPushReceiver, IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Wakes the enterprise's held listens from a pool thread of its own: the call that raised the
+    /// version is answered without waiting for thousands of wake-ups, and the woken answers queue
+    /// on that thread, which then works through them itself instead of other threads stealing
+    /// them one by one from the caller's queue.
+    /// </summary>
     public void VersionChanged(long enterpriseId, long version)
     {
-        var wokenAt = Stopwatch.GetTimestamp();
+        // No client of the enterprise has ever listened: nothing to hand on.
+        if (_byEnterprise.ContainsKey(enterpriseId))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static wake => wake.Hub.Wake(wake.EnterpriseId, wake.Version, wake.WokenAt), (Hub: this, EnterpriseId: enterpriseId, Version: version, WokenAt: Stopwatch.GetTimestamp()), preferLocal: false);
+        }
+    }
+
+    private void Wake(long enterpriseId, long version, long wokenAt)
+    {
         if (!_byEnterprise.TryGetValue(enterpriseId, out var channels))
         {
             return;
