@@ -14,7 +14,7 @@ internal sealed class IdleWorker : IDisposable
 {
     public static readonly TimeSpan StarvedAfter = TimeSpan.FromSeconds(1);
 
-    private readonly BlockingCollection<Func<bool>> _jobs = [];
+    private readonly BlockingCollection<Action> _jobs = [];
     private readonly Thread _thread;
     private readonly TimeProvider _time;
 
@@ -32,10 +32,10 @@ internal sealed class IdleWorker : IDisposable
     {
         var job = new Job<T>(work);
         // Queued even when starved: the idle thread reaching it, if only to skip it, ends the starving.
-        _jobs.Add(job.TryRun, cancellationToken);
+        _jobs.Add(job.RunOnce, cancellationToken);
         if (_starved)
         {
-            job.TryRun();
+            job.RunOnce();
         }
         else
         {
@@ -47,7 +47,7 @@ internal sealed class IdleWorker : IDisposable
             {
                 // Not begun yet (or begun just now: then this does nothing, and the wait goes on).
                 _starved = true;
-                job.TryRun();
+                job.RunOnce();
             }
         }
 
@@ -91,11 +91,11 @@ internal sealed class IdleWorker : IDisposable
 
         public Task<T> Completion => _completion.Task;
 
-        public bool TryRun()
+        public void RunOnce()
         {
             if (Interlocked.Exchange(ref _claimed, 1) != 0)
             {
-                return false;
+                return;
             }
 
             try
@@ -106,8 +106,6 @@ internal sealed class IdleWorker : IDisposable
             {
                 _completion.TrySetException(e);
             }
-
-            return true;
         }
     }
 
