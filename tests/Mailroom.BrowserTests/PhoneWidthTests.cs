@@ -34,9 +34,11 @@ public sealed class PhoneWidthTests(BrowserFixture browser) : IClassFixture<Brow
         await page.GotoAsync("/admin/import");
         await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "m.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"address,name\n{enterprise.Address("x")},X\n") });
         await page.Locator("form[enctype] button[type=submit]").ClickAsync();
-        // The job page polls and reloads itself once the check is done: wait for the URL only, then
-        // for the report, as long as the import tests do (CI runs the suites side by side).
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/admin/import/[0-9a-f]{32}$"), new() { WaitUntil = WaitUntilState.Commit });
+        // The job page polls and reloads itself once the check is done, so no load event is safe to
+        // wait for: poll the URL, then the report, as long as the import tests do (CI runs the
+        // suites side by side). WaitForURL would wait for "load" once the URL matched, and missed it
+        // in CI when the reload raced it.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/import/[0-9a-f]{32}$"), new() { Timeout = 60_000 });
         var importPage = new Uri(page.Url).AbsolutePath;
         await Assertions.Expect(page.GetByRole(AriaRole.Table).First).ToBeVisibleAsync(new() { Timeout = 60_000 });
 
