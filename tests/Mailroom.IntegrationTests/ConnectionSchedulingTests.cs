@@ -1,4 +1,3 @@
-using System.Globalization;
 using Mailroom.IntegrationTests.Push;
 
 namespace Mailroom.IntegrationTests;
@@ -59,14 +58,7 @@ public sealed class ConnectionSchedulingTests
 
     private static async Task<(int Inline, int Pooled)> OpenConnectionsAsync(HttpClient metrics)
     {
-        var text = await metrics.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
-        return (Sample(text, "inline"), Sample(text, "pooled"));
-
-        static int Sample(string text, string scheduling)
-        {
-            var prefix = $"mailroom_http_connections{{scheduling=\"{scheduling}\"}} ";
-            var line = text.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal));
-            return int.Parse(line[prefix.Length..], CultureInfo.InvariantCulture);
-        }
+        var samples = await MetricsPage.ReadAsync(metrics);
+        return ((int)samples["mailroom_http_connections{scheduling=\"inline\"}"], (int)samples["mailroom_http_connections{scheduling=\"pooled\"}"]);
     }
 }

@@ -19,26 +19,35 @@ namespace Mailroom.Server.Protocol;
 /// </summary>
 internal sealed class ConnectionScheduling(int inlineLimit)
 {
+    private long _open;
     private long _inline;
-    private long _pooled;
 
     public long InlineOpen => Interlocked.Read(ref _inline);
 
-    public long PooledOpen => Interlocked.Read(ref _pooled);
+    public long PooledOpen => Interlocked.Read(ref _open) - InlineOpen;
 
     /// <summary>Counts a new connection in, and whether it should run inline.</summary>
     public bool Admit()
     {
-        if (Interlocked.Read(ref _inline) + Interlocked.Read(ref _pooled) < inlineLimit)
+        // One atomic count decides, so connections accepted at once on two listeners cannot both
+        // take the last inline place.
+        if (Interlocked.Increment(ref _open) > inlineLimit)
         {
-            Interlocked.Increment(ref _inline);
-            return true;
+            return false;
         }
 
-        Interlocked.Increment(ref _pooled);
-        return false;
+        Interlocked.Increment(ref _inline);
+        return true;
     }
 
     /// <summary>Counts a connection out once it has closed.</summary>
-    public void Closed(bool inline) => Interlocked.Decrement(ref inline ? ref _inline : ref _pooled);
+    public void Closed(bool inline)
+    {
+        if (inline)
+        {
+            Interlocked.Decrement(ref _inline);
+        }
+
+        Interlocked.Decrement(ref _open);
+    }
 }

@@ -28,12 +28,12 @@ internal sealed class PushMetrics
     private readonly Gauge _heap;
     private readonly Gauge.Child _inlineConnections;
     private readonly Gauge.Child _pooledConnections;
-    private readonly ConnectionScheduling? _connections;
+    private readonly ConnectionScheduling _connections;
     private long _heldCount;
     private long _streamCount;
     private Func<QueueTotals>? _queues;
 
-    public PushMetrics(ConnectionScheduling? connections = null)
+    public PushMetrics(ConnectionScheduling connections)
     {
         _connections = connections;
         Registry = Metrics.NewCustomRegistry();
@@ -98,11 +98,8 @@ internal sealed class PushMetrics
         _heap.Set(GC.GetGCMemoryInfo().HeapSizeBytes);
         _held.Set(Interlocked.Read(ref _heldCount));
         _streams.Set(Interlocked.Read(ref _streamCount));
-        if (_connections is not null)
-        {
-            _inlineConnections.Set(_connections.InlineOpen);
-            _pooledConnections.Set(_connections.PooledOpen);
-        }
+        _inlineConnections.Set(_connections.InlineOpen);
+        _pooledConnections.Set(_connections.PooledOpen);
 
         if (_queues?.Invoke() is { } totals)
         {

@@ -57,7 +57,7 @@ public sealed class ListenLifecycleTests : IDisposable
         var response = await app.Client.GetAsync("/metrics", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain; version=0.0.4", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
-        var metrics = await ListenTimingTests.MetricsAsync(app);
+        var metrics = await MetricsPage.ReadAsync(app.Client);
         Assert.Equal(1, metrics["mailroom_listen_held"]);
         Assert.True(metrics["process_resident_memory_bytes"] > 0);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);

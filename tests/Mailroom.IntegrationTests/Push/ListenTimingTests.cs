@@ -113,7 +113,7 @@ public sealed class ListenTimingTests : IDisposable
 
         Assert.Equal(new ListenStatus(0, 3, 2, true), Listens.Status(enterprise));
 
-        var metrics = await MetricsAsync(_app);
+        var metrics = await MetricsPage.ReadAsync(_app.Client);
         Assert.Equal(2, metrics["mailroom_push_dropped_events_total"]);
         Assert.Equal(3, metrics["mailroom_push_queued_events"]);
         Assert.Equal(3, metrics["mailroom_push_queue_depth_max"]);
@@ -228,17 +228,7 @@ public sealed class ListenTimingTests : IDisposable
     /// </summary>
     private async Task StreamsEndedAsync(TestEnterprise enterprise)
     {
-        await Eventually.HoldsAsync(async () => (await MetricsAsync(_app))["mailroom_listen_streams"] == 0, "the closed streams ended on the server");
+        await Eventually.HoldsAsync(async () => (await MetricsPage.ReadAsync(_app.Client))["mailroom_listen_streams"] == 0, "the closed streams ended on the server");
         Assert.Equal(0, Listens.Status(enterprise).Held);
-    }
-
-    /// <summary>The samples of /metrics without labels, by name.</summary>
-    internal static async Task<Dictionary<string, double>> MetricsAsync(MailroomApp app)
-    {
-        var text = await app.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
-        return text.Split('\n')
-            .Where(l => l.Length > 0 && !l.StartsWith('#') && !l.Contains('{', StringComparison.Ordinal))
-            .Select(l => l.Split(' '))
-            .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
     }
 }

@@ -1,4 +1,5 @@
 using Mailroom.Server.Directory;
+using Mailroom.Server.Protocol;
 using Mailroom.Server.Push;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -20,7 +21,7 @@ public sealed class ClientChannelTests : IDisposable
     public ClientChannelTests()
     {
         _versions.Observe(EnterpriseId, Current);
-        _context = new PushContext(_time, new FixedOptions(_options), _versions, new PushMetrics());
+        _context = new PushContext(_time, new FixedOptions(_options), _versions, new PushMetrics(new ConnectionScheduling(inlineLimit: 0)));
         _channel = new ClientChannel(1, EnterpriseId, _context);
     }
 
