@@ -5,10 +5,12 @@ namespace Mailroom.Server.Directory;
 
 /// <summary>
 /// Runs jobs one at a time on a background thread of the idle scheduling class (SCHED_IDLE on
-/// Linux), so that they use idle CPU only. A job that thread has not started within
+/// Linux), so that they use idle CPU only. A job that thread has not finished within
 /// <see cref="StarvedAfter"/> runs on the caller's thread instead, and so do the jobs after it
 /// until the idle thread runs again: on a machine kept busy by other processes an idle thread may
-/// get no CPU for minutes, and the work must still get done.
+/// get no CPU for minutes, before a job or in the middle of one, and the work must still get done.
+/// So a job's work must be safe to run twice, even at once (a pure function): whichever run
+/// finishes first gives the result.
 /// </summary>
 internal sealed class IdleWorker : IDisposable
 {
@@ -32,12 +34,8 @@ internal sealed class IdleWorker : IDisposable
     {
         var job = new Job<T>(work);
         // Queued even when starved: the idle thread reaching it, if only to skip it, ends the starving.
-        _jobs.Add(job.RunOnce, cancellationToken);
-        if (_starved)
-        {
-            job.RunOnce();
-        }
-        else
+        _jobs.Add(job.Run, cancellationToken);
+        if (!_starved)
         {
             try
             {
@@ -45,13 +43,14 @@ internal sealed class IdleWorker : IDisposable
             }
             catch (TimeoutException)
             {
-                // Not begun yet (or begun just now: then this does nothing, and the wait goes on).
+                // Not begun yet, or begun and then given no CPU: the idle thread may finish it
+                // later, but nobody waits for that.
                 _starved = true;
-                job.RunOnce();
             }
         }
 
-        return await job.Completion.WaitAsync(cancellationToken);
+        job.Run();
+        return await job.Completion;
     }
 
     /// <summary>
@@ -83,17 +82,16 @@ internal sealed class IdleWorker : IDisposable
         }
     }
 
-    /// <summary>A job run exactly once, by whichever thread claims it first.</summary>
+    /// <summary>A job's work and its result: the first run to finish gives it, later runs do nothing.</summary>
     private sealed class Job<T>(Func<T> work)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _claimed;
 
         public Task<T> Completion => _completion.Task;
 
-        public void RunOnce()
+        public void Run()
         {
-            if (Interlocked.Exchange(ref _claimed, 1) != 0)
+            if (_completion.Task.IsCompleted)
             {
                 return;
             }

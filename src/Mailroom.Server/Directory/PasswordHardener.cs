@@ -54,6 +54,7 @@ internal sealed partial class PasswordHardener(IDatabase database, PasswordHashe
                 var hardened = new List<(long MemberId, string? Quick, string? Slow)>(pending.Count);
                 foreach (var (memberId, quick) in pending)
                 {
+                    // Safe to run twice, as the worker may: each run salts afresh, and either hash verifies.
                     var slow = quick is null ? null : await pace.RunAsync(() => worker.RunAsync(() => hasher.Harden(quick), stoppingToken), stoppingToken);
                     hardened.Add((memberId, quick, slow));
                 }

@@ -60,6 +60,31 @@ public sealed class IdleWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task AJobTheIdleThreadBeganButCannotFinishInTimeRunsOnTheCallersThreadToo()
+    {
+        using var started = new ManualResetEventSlim();
+        var job = _worker.RunAsync(
+            () =>
+            {
+                if (Thread.CurrentThread.Name != "idle worker test")
+                {
+                    return "caller";
+                }
+
+                // Begun on the idle thread, which then gets no CPU, as on a machine that never idles.
+                started.Set();
+                _release.Wait();
+                return "idle";
+            },
+            TestContext.Current.CancellationToken);
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        Assert.False(job.IsCompleted);
+
+        _time.Advance(IdleWorker.StarvedAfter);
+        Assert.Equal("caller", await job.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task DisposingDoesNotWaitForTheIdleThread()
     {
         var blocking = OccupyTheIdleThreadAsync();
@@ -71,13 +96,19 @@ public sealed class IdleWorkerTests : IDisposable
         await blocking;
     }
 
-    // A job on the idle thread that lasts until the test ends or lets it go.
+    // A job on the idle thread that lasts until the test ends or lets it go. Run again on the
+    // caller's thread, once the caller stops waiting for the idle thread, it ends at once.
     private Task<int> OccupyTheIdleThreadAsync()
     {
         using var started = new ManualResetEventSlim();
         var job = _worker.RunAsync(
             () =>
             {
+                if (Thread.CurrentThread.Name != "idle worker test")
+                {
+                    return 1;
+                }
+
                 started.Set();
                 _release.Wait();
                 return 0;
