@@ -55,6 +55,29 @@ public sealed class SmtpDeliveryTests(MailFixture fixture) : IClassFixture<MailF
     }
 
     [Fact]
+    public async Task ADeletedMembersMailGoesWithThemAndNoLaterMemberGetsTheirIdOrMail()
+    {
+        var enterprise = await _app.CreateEnterpriseAsync();
+        var alice = await TestMail.AddMemberAsync(enterprise, "alice");
+        await TestMail.SendAsync(_app, TestMail.Message("x@elsewhere.example", alice, "For Alice", "Private"), "x@elsewhere.example", alice);
+        var aliceId = await MemberIdAsync(enterprise, alice);
+        (await enterprise.PostAsync("/openapi/user/sync", ("Action", "1"), ("Alias", alice))).AssertEmptySuccess();
+        Assert.Equal(0L, await enterprise.CountRowsAsync("mails", aliceId));
+
+        // SQLite gives a deleted last row's id to the next insert unless told not to.
+        var bob = await TestMail.AddMemberAsync(enterprise, "bob");
+        var aliceAgain = await TestMail.AddMemberAsync(enterprise, "alice");
+        var mailbox = _app.Get<MailService>();
+        foreach (var member in new[] { bob, aliceAgain })
+        {
+            var id = await MemberIdAsync(enterprise, member);
+            Assert.NotEqual(aliceId, id);
+            Assert.Equal(0, (await mailbox.ListAsync(id, 1, 10, TestContext.Current.CancellationToken)).Total);
+            Assert.Equal(0, await TestMail.NewCountAsync(enterprise, member));
+        }
+    }
+
+    [Fact]
     public async Task MailToAGroupReachesEachEnabledMemberOnce()
     {
         var enterprise = await _app.CreateEnterpriseAsync();

@@ -124,7 +124,7 @@ public sealed class UserSyncModifyTests : IClassFixture<ServerFixture>
         (await enterprise.PostAsync("/openapi/user/get", ("alias", bob))).AssertError("1301", "user_not_found");
         Assert.Equal(0, await enterprise.CheckAsync(bob));
         Assert.Equal(0, await enterprise.CheckAsync(enterprise.Address("bb")));
-        foreach (var table in new[] { "member_aliases", "member_departments", "mail_group_members", "mail_group_allow_list", "authkeys" })
+        foreach (var table in new[] { "member_aliases", "member_departments", "mail_group_members", "mail_group_allow_list", "authkeys", "webmail_sessions", "member_totp", "password_hardening" })
         {
             Assert.Equal(0, await enterprise.CountRowsAsync(table, bobId));
         }

@@ -50,6 +50,10 @@ internal static class MailStore
             ("@to", deliveredTo),
             ("@at", receivedAt.ToUnixTimeMilliseconds()));
 
+    /// <summary>Deletes every copy a member holds, in any folder.</summary>
+    public static Task DeleteForMemberAsync(StoreSession session, long memberId) =>
+        session.ExecuteAsync("DELETE FROM mails WHERE member_id = @m", ("@m", memberId));
+
     /// <summary>Changes a member's inbox unread count by <paramref name="delta"/>; the count after it.</summary>
     public static async Task<int> AdjustUnreadAsync(StoreSession session, long memberId, int delta) =>
         (int)((await session.ScalarAsync<long?>(

@@ -24,8 +24,11 @@ internal static class MemberStore
     public static async Task<long> InsertAsync(StoreSession session, long enterpriseId, string address, MemberFields fields, string passwordHash, long version) =>
         (await session.ScalarAsync<long?>(
             """
-            INSERT INTO members (enterprise_id, address, name, gender, position, tel, mobile, ext_id, password_hash, open_type, changed_version)
-            VALUES (@e, @a, @n, @g, @p, @t, @mo, @x, @h, @o, @v) RETURNING id
+            INSERT INTO members (id, enterprise_id, address, name, gender, position, tel, mobile, ext_id, password_hash, open_type, changed_version)
+            VALUES (
+                (SELECT MAX(id) + 1 FROM (SELECT COALESCE(MAX(id), 0) AS id FROM members UNION ALL SELECT highest FROM deleted_member_ids) AS used),
+                @e, @a, @n, @g, @p, @t, @mo, @x, @h, @o, @v)
+            RETURNING id
             """,
             ("@e", enterpriseId),
             ("@a", address),
@@ -86,8 +89,9 @@ internal static class MemberStore
             ("@m", memberId), ("@d", departmentId));
 
     /// <summary>
-    /// Deletes a member with everything that names it: aliases, department links, group memberships
-    /// and allow-list entries. Its address becomes free.
+    /// Deletes a member with its aliases, department links, group memberships and allow-list
+    /// entries. Its address becomes free; its id is never given again (see deleted_member_ids in the
+    /// schema).
     /// </summary>
     public static async Task DeleteAsync(StoreSession session, long memberId)
     {
@@ -96,6 +100,12 @@ internal static class MemberStore
         await session.ExecuteAsync("DELETE FROM mail_group_members WHERE member_id = @m", ("@m", memberId));
         await session.ExecuteAsync("DELETE FROM mail_group_allow_list WHERE member_id = @m", ("@m", memberId));
         await session.ExecuteAsync("DELETE FROM members WHERE id = @m", ("@m", memberId));
+        await session.ExecuteAsync(
+            """
+            INSERT INTO deleted_member_ids (only_row, highest) VALUES (1, @m)
+            ON CONFLICT (only_row) DO UPDATE SET highest = excluded.highest WHERE deleted_member_ids.highest < excluded.highest
+            """,
+            ("@m", memberId));
     }
 
     /// <summary>Every member's primary address, in the order of their last change (user/list Ver=0).</summary>

@@ -155,6 +155,15 @@ CREATE TABLE IF NOT EXISTS secrets (
     value TEXT NOT NULL
 );
 
+-- The highest id of a deleted member (one row). New members get ids above it and above every
+-- member's: SQLite would give a deleted last row's id to the next row, and a deleted member's id
+-- may still be held by the mail journal, a signed-in session or the password hardener, which must
+-- never reach another member through it. (PostgreSQL's sequences never give an id twice.)
+CREATE TABLE IF NOT EXISTS deleted_member_ids (
+    only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+    highest  BIGINT  NOT NULL
+);
+
 -- Members whose password is still in its quick form, waiting for the slow hash (PasswordHardener).
 CREATE TABLE IF NOT EXISTS password_hardening (
     member_id INTEGER PRIMARY KEY
