@@ -33,7 +33,7 @@ public sealed class GroupTests : IClassFixture<ServerFixture>
         Assert.Equal(enterprise.Address("dev"), group.Address);
         Assert.Equal("研发组", group.Name);
         Assert.Equal(stored, group.Status);
-        Assert.Equal([await MemberIdAsync(enterprise, ann)], group.MemberIds);
+        Assert.Equal([await TestMailbox.MemberIdAsync(enterprise, ann)], group.MemberIds);
         Assert.Empty(group.AllowListIds);
         Assert.Equal(version, await TestMembers.VersionAsync(enterprise));
     }
@@ -58,7 +58,7 @@ public sealed class GroupTests : IClassFixture<ServerFixture>
 
         response.AssertEmptySuccess();
         var group = await GroupAsync(enterprise, "all");
-        var expected = new[] { await MemberIdAsync(enterprise, ann), await MemberIdAsync(enterprise, ben), await MemberIdAsync(enterprise, cat) };
+        var expected = new[] { await TestMailbox.MemberIdAsync(enterprise, ann), await TestMailbox.MemberIdAsync(enterprise, ben), await TestMailbox.MemberIdAsync(enterprise, cat) };
         Assert.Equal(expected.Order(), group!.MemberIds);
     }
 
@@ -267,7 +267,7 @@ public sealed class GroupTests : IClassFixture<ServerFixture>
 
         (await ChangeAsync(enterprise, "addmember", "team", "members", $"{ann},{ben}")).AssertEmptySuccess();
 
-        var expected = new[] { await MemberIdAsync(enterprise, ann), await MemberIdAsync(enterprise, ben) };
+        var expected = new[] { await TestMailbox.MemberIdAsync(enterprise, ann), await TestMailbox.MemberIdAsync(enterprise, ben) };
         Assert.Equal(expected.Order(), (await GroupAsync(enterprise, "team"))!.MemberIds);
         Assert.Equal(version, await TestMembers.VersionAsync(enterprise));
     }
@@ -317,7 +317,7 @@ public sealed class GroupTests : IClassFixture<ServerFixture>
 
         (await ChangeAsync(enterprise, "deletemember", "team", "members", $"{ann},{benAlias}")).AssertEmptySuccess();
 
-        Assert.Equal([await MemberIdAsync(enterprise, cat)], (await GroupAsync(enterprise, "team"))!.MemberIds);
+        Assert.Equal([await TestMailbox.MemberIdAsync(enterprise, cat)], (await GroupAsync(enterprise, "team"))!.MemberIds);
     }
 
     [Fact]
@@ -332,7 +332,7 @@ public sealed class GroupTests : IClassFixture<ServerFixture>
 
         response.AssertError("1505", "member_not_found");
         Assert.Contains(ben, response.Json.GetProperty("errmsg").GetString(), StringComparison.Ordinal);
-        Assert.Equal([await MemberIdAsync(enterprise, ann)], (await GroupAsync(enterprise, "team"))!.MemberIds);
+        Assert.Equal([await TestMailbox.MemberIdAsync(enterprise, ann)], (await GroupAsync(enterprise, "team"))!.MemberIds);
     }
 
     [Fact]
@@ -364,11 +364,11 @@ public sealed class GroupTests : IClassFixture<ServerFixture>
 
         (await ChangeAsync(enterprise, "addallowlist", "team", "allow_list", $"{ann},{ben}")).AssertEmptySuccess();
         (await ChangeAsync(enterprise, "addallowlist", "team", "allow_list", ann)).AssertEmptySuccess();
-        var both = new[] { await MemberIdAsync(enterprise, ann), await MemberIdAsync(enterprise, ben) };
+        var both = new[] { await TestMailbox.MemberIdAsync(enterprise, ann), await TestMailbox.MemberIdAsync(enterprise, ben) };
         Assert.Equal(both.Order(), (await GroupAsync(enterprise, "team"))!.AllowListIds);
 
         (await ChangeAsync(enterprise, "delallowlist", "team", "allow_list", ann)).AssertEmptySuccess();
-        Assert.Equal([await MemberIdAsync(enterprise, ben)], (await GroupAsync(enterprise, "team"))!.AllowListIds);
+        Assert.Equal([await TestMailbox.MemberIdAsync(enterprise, ben)], (await GroupAsync(enterprise, "team"))!.AllowListIds);
         Assert.Equal(version, await TestMembers.VersionAsync(enterprise));
     }
 
@@ -480,9 +480,4 @@ public sealed class GroupTests : IClassFixture<ServerFixture>
         enterprise.App.Get<IDatabase>().ReadAsync(
             session => GroupStore.FindForDeliveryAsync(session, enterprise.Address(local).ToLowerInvariant()),
             TestContext.Current.CancellationToken);
-
-    private static async Task<long> MemberIdAsync(TestEnterprise enterprise, string address) =>
-        (await enterprise.App.Get<IDatabase>().ReadAsync(
-            session => MemberStore.FindAsync(session, enterprise.Id, address),
-            TestContext.Current.CancellationToken))!.Id;
 }

@@ -24,7 +24,7 @@ public sealed class MailboxTests(MailFixture fixture) : IClassFixture<MailFixtur
         body.Attachments.Add("report.txt", "figures"u8.ToArray(), new ContentType("text", "plain"));
         withAttachment.Body = body.ToMessageBody();
         await TestMail.SendAsync(_app, withAttachment, "x@elsewhere.example", bob);
-        var memberId = await SmtpDeliveryTests.MemberIdAsync(enterprise, bob);
+        var memberId = await TestMailbox.MemberIdAsync(enterprise, bob);
         var mailbox = _app.Get<MailService>();
         var ct = TestContext.Current.CancellationToken;
 
@@ -63,7 +63,7 @@ public sealed class MailboxTests(MailFixture fixture) : IClassFixture<MailFixtur
             await TestMail.SendAsync(_app, TestMail.Message("x@elsewhere.example", bob, $"M{n}", "x"), "x@elsewhere.example", bob);
         }
 
-        var memberId = await SmtpDeliveryTests.MemberIdAsync(enterprise, bob);
+        var memberId = await TestMailbox.MemberIdAsync(enterprise, bob);
         var mailbox = _app.Get<MailService>();
         var ct = TestContext.Current.CancellationToken;
         var ids = (await mailbox.ListAsync(memberId, 1, 10, ct)).Items.Select(m => m.MailId).ToList();
@@ -100,8 +100,8 @@ public sealed class MailboxTests(MailFixture fixture) : IClassFixture<MailFixtur
         await TestMail.SendAsync(_app, TestMail.Message("x@elsewhere.example", bob, "Private", "x"), "x@elsewhere.example", bob);
         var mailbox = _app.Get<MailService>();
         var ct = TestContext.Current.CancellationToken;
-        var mailId = (await mailbox.ListAsync(await SmtpDeliveryTests.MemberIdAsync(enterprise, bob), 1, 10, ct)).Items.Single().MailId;
-        var eveId = await SmtpDeliveryTests.MemberIdAsync(enterprise, eve);
+        var mailId = (await mailbox.ListAsync(await TestMailbox.MemberIdAsync(enterprise, bob), 1, 10, ct)).Items.Single().MailId;
+        var eveId = await TestMailbox.MemberIdAsync(enterprise, eve);
 
         Assert.Null(await mailbox.GetAsync(eveId, mailId, ct));
         Assert.Null(await mailbox.OpenRawAsync(eveId, mailId, ct));

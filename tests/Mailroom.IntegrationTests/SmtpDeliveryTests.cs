@@ -1,7 +1,6 @@
 using MailKit.Net.Smtp;
 using Mailroom.Contracts;
 using Mailroom.Server.Mail;
-using Mailroom.Server.Storage;
 
 namespace Mailroom.IntegrationTests;
 
@@ -31,7 +30,7 @@ public sealed class SmtpDeliveryTests(MailFixture fixture) : IClassFixture<MailF
         Assert.True(MailIds.IsWellFormed(mail.MailId), mail.MailId);
         Assert.Equal(new NewMailEvent(bob, mail.MailId, "\"Test\" <test@elsewhere.example>", bob, "TestMail", "TestMail Content ", 1), mail);
 
-        var page = await _app.Get<MailService>().ListAsync(await MemberIdAsync(enterprise, bob), 1, 10, TestContext.Current.CancellationToken);
+        var page = await _app.Get<MailService>().ListAsync(await TestMailbox.MemberIdAsync(enterprise, bob), 1, 10, TestContext.Current.CancellationToken);
         var listed = Assert.Single(page.Items);
         Assert.Equal((mail.MailId, false, "TestMail", bob), (listed.MailId, listed.Seen, listed.Subject, listed.DeliveredTo));
         Assert.Equal(1, page.UnreadCount);
@@ -50,7 +49,7 @@ public sealed class SmtpDeliveryTests(MailFixture fixture) : IClassFixture<MailF
         Assert.Equal(1, await TestMail.NewCountAsync(enterprise, alias));
         var mail = Assert.IsType<NewMailEvent>(Assert.Single(fixture.Events.Of(enterprise.Id)));
         Assert.Equal((bob, bob), (mail.UserName, mail.Receiver));
-        var listed = Assert.Single((await _app.Get<MailService>().ListAsync(await MemberIdAsync(enterprise, bob), 1, 10, TestContext.Current.CancellationToken)).Items);
+        var listed = Assert.Single((await _app.Get<MailService>().ListAsync(await TestMailbox.MemberIdAsync(enterprise, bob), 1, 10, TestContext.Current.CancellationToken)).Items);
         Assert.Equal(alias, listed.DeliveredTo);
     }
 
@@ -60,7 +59,7 @@ public sealed class SmtpDeliveryTests(MailFixture fixture) : IClassFixture<MailF
         var enterprise = await _app.CreateEnterpriseAsync();
         var alice = await TestMail.AddMemberAsync(enterprise, "alice");
         await TestMail.SendAsync(_app, TestMail.Message("x@elsewhere.example", alice, "For Alice", "Private"), "x@elsewhere.example", alice);
-        var aliceId = await MemberIdAsync(enterprise, alice);
+        var aliceId = await TestMailbox.MemberIdAsync(enterprise, alice);
         (await enterprise.PostAsync("/openapi/user/sync", ("Action", "1"), ("Alias", alice))).AssertEmptySuccess();
         Assert.Equal(0L, await enterprise.CountRowsAsync("mails", aliceId));
 
@@ -70,7 +69,7 @@ public sealed class SmtpDeliveryTests(MailFixture fixture) : IClassFixture<MailF
         var mailbox = _app.Get<MailService>();
         foreach (var member in new[] { bob, aliceAgain })
         {
-            var id = await MemberIdAsync(enterprise, member);
+            var id = await TestMailbox.MemberIdAsync(enterprise, member);
             Assert.NotEqual(aliceId, id);
             Assert.Equal(0, (await mailbox.ListAsync(id, 1, 10, TestContext.Current.CancellationToken)).Total);
             Assert.Equal(0, await TestMail.NewCountAsync(enterprise, member));
@@ -208,11 +207,6 @@ public sealed class SmtpDeliveryTests(MailFixture fixture) : IClassFixture<MailF
         Assert.Equal(1, await TestMail.NewCountAsync(enterprise, ann));
         Assert.Equal(1, await TestMail.NewCountAsync(enterprise, ben));
     }
-
-    internal static async Task<long> MemberIdAsync(TestEnterprise enterprise, string address) =>
-        (await enterprise.App.Get<IDatabase>().ReadAsync(
-            session => MemberStore.FindAsync(session, enterprise.Id, address),
-            TestContext.Current.CancellationToken))!.Id;
 
     private static async Task<SmtpCommandException> RefusedAsync(SmtpClient client, string recipient, string sender = "x@elsewhere.example")
     {

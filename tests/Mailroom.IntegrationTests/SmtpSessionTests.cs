@@ -96,7 +96,7 @@ public sealed class SmtpSessionTests(MailFixture fixture) : IClassFixture<MailFi
         Assert.StartsWith("250", await smtp.CommandAsync("."), StringComparison.Ordinal);
         Assert.StartsWith("221", await smtp.CommandAsync("QUIT"), StringComparison.Ordinal);
 
-        var mail = Assert.Single((await _app.Get<MailService>().ListAsync(await SmtpDeliveryTests.MemberIdAsync(enterprise, bob), 1, 10, TestContext.Current.CancellationToken)).Items);
+        var mail = Assert.Single((await _app.Get<MailService>().ListAsync(await TestMailbox.MemberIdAsync(enterprise, bob), 1, 10, TestContext.Current.CancellationToken)).Items);
         Assert.Equal(("dots", ".a line that began with a dot "), (mail.Subject, mail.Summary));
     }
 
@@ -121,7 +121,7 @@ public sealed class SmtpSessionTests(MailFixture fixture) : IClassFixture<MailFi
         await TestMail.SendAsync(_app, TestMail.Message("x@elsewhere.example", bob, "whole", "complete"), "x@elsewhere.example", bob);
 
         Assert.Equal(1, await TestMail.NewCountAsync(enterprise, bob));
-        var mail = Assert.Single((await _app.Get<MailService>().ListAsync(await SmtpDeliveryTests.MemberIdAsync(enterprise, bob), 1, 10, TestContext.Current.CancellationToken)).Items);
+        var mail = Assert.Single((await _app.Get<MailService>().ListAsync(await TestMailbox.MemberIdAsync(enterprise, bob), 1, 10, TestContext.Current.CancellationToken)).Items);
         Assert.Equal("whole", mail.Subject);
         // Nor did any of its bytes reach the spool (the journal holds accepted messages only).
         var files = TestMail.SpoolFiles(_app);

@@ -214,11 +214,6 @@ internal sealed class MemberSyncService(IDatabase database, PasswordHardener har
         }
 
         var member = found.Value!;
-        await AuthKeyStore.DeleteForMemberAsync(session, member.Id);
-        await WebmailSessionStore.DeleteForMemberAsync(session, member.Id);
-        await TotpStore.DeleteAsync(session, member.Id);
-        await MailStore.DeleteForMemberAsync(session, member.Id);
-        await PasswordHardeningStore.DequeueAsync(session, member.Id);
         await MemberStore.DeleteAsync(session, member.Id);
         await changes.RecordAsync(member.Address, MemberChanges.Delete);
         return Done.Value;

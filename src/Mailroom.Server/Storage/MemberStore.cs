@@ -89,12 +89,18 @@ internal static class MemberStore
             ("@m", memberId), ("@d", departmentId));
 
     /// <summary>
-    /// Deletes a member with its aliases, department links, group memberships and allow-list
-    /// entries. Its address becomes free; its id is never given again (see deleted_member_ids in the
-    /// schema).
+    /// Deletes a member with every row that names it: aliases, department links, group memberships
+    /// and allow-list entries, authkeys, webmail sessions, the second factor, mail and a queued
+    /// password hardening. Its address becomes free; its id is never given again (see
+    /// deleted_member_ids in the schema).
     /// </summary>
     public static async Task DeleteAsync(StoreSession session, long memberId)
     {
+        await AuthKeyStore.DeleteForMemberAsync(session, memberId);
+        await WebmailSessionStore.DeleteForMemberAsync(session, memberId);
+        await TotpStore.DeleteAsync(session, memberId);
+        await MailStore.DeleteForMemberAsync(session, memberId);
+        await PasswordHardeningStore.DequeueAsync(session, memberId);
         await session.ExecuteAsync("DELETE FROM member_aliases WHERE member_id = @m", ("@m", memberId));
         await session.ExecuteAsync("DELETE FROM member_departments WHERE member_id = @m", ("@m", memberId));
         await session.ExecuteAsync("DELETE FROM mail_group_members WHERE member_id = @m", ("@m", memberId));
